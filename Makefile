@@ -1,0 +1,48 @@
+# One target per habit. `make run` and `make test` are all a fresh machine needs.
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PORT   ?= 8000
+STAMP  := $(VENV)/.installed-stamp
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run test lint format bench browser clean-uploads
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# Serves the portal on http://127.0.0.1:$(PORT) with a Celery worker (and its beat) beside it,
+# on embedded defaults: SQLite and a broker in var/ that needs no server.
+run: $(STAMP)
+	@mkdir -p var
+	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
+	@DEBUG=$${DEBUG:-1} $(VENV)/bin/celery -A config worker --beat --loglevel=INFO --concurrency=2 & \
+	  worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	  DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# The browser tests drive Debian's Chromium; install it when we can (root with apt-get).
+browser:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; \
+	  else echo "Chromium is missing: browser tests will be skipped (apt-get install chromium)."; fi; \
+	fi
+
+test: $(STAMP) browser
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: $(STAMP)
+	$(PY) bench/wizard.py
+
+clean-uploads: $(STAMP)
+	DEBUG=$${DEBUG:-1} $(PY) manage.py clean_wizard_uploads

@@ -1,0 +1,145 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from accounts import services
+from accounts.models import RegistrationType
+from accounts.validators import validate_mpn_id, validate_publisher_id
+
+
+class SignUpForm(BaseUserCreationForm):
+    class Meta:
+        model = get_user_model()
+        fields = ("email",)
+        labels = {"email": _("E-mail address")}
+        help_texts = {"email": _("You sign in with this address.")}
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if get_user_model().objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                _(
+                    "An account with this e-mail address already exists. Log in, or reset the "
+                    "password if you have forgotten it."
+                ),
+                code="duplicate_email",
+            )
+        return email
+
+
+class LoginForm(AuthenticationForm):
+    """Django's sign-in form, paused for a while after repeated failures."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "That e-mail address and password do not match an account. "
+            "Check both; the password is case-sensitive."
+        ),
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].label = _("E-mail address")
+        self.fields["username"].widget.attrs["autocomplete"] = "email"
+
+    def clean(self):
+        email = self.cleaned_data.get("username", "")
+        seconds = services.lockout_seconds_left(email, self.request)
+        if seconds:
+            raise self._locked_error(seconds)
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            services.record_failed_login(email, self.request)
+            seconds = services.lockout_seconds_left(email, self.request)
+            if seconds:
+                raise self._locked_error(seconds) from None
+            raise
+        services.clear_failed_logins(email, self.request)
+        return cleaned
+
+    @staticmethod
+    def _locked_error(seconds):
+        minutes = max(1, -(-seconds // 60))
+        return forms.ValidationError(
+            ngettext(
+                "Too many failed sign-in attempts. Sign-in is paused for this account; "
+                "try again in %(minutes)d minute, or reset your password.",
+                "Too many failed sign-in attempts. Sign-in is paused for this account; "
+                "try again in %(minutes)d minutes, or reset your password.",
+                minutes,
+            ),
+            code="locked_out",
+            params={"minutes": minutes},
+        )
+
+
+class PublisherProfileForm(forms.Form):
+    """Who publishes: the company, its marketplace registration and its one Microsoft account."""
+
+    company_name = forms.CharField(label=_("Company name"), max_length=200)
+    registration_type = forms.ChoiceField(
+        label=_("Registration"),
+        choices=RegistrationType.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "You must be registered in the Microsoft Partner Network (MPN) or be a "
+            "registered marketplace publisher."
+        ),
+    )
+    mpn_id = forms.CharField(
+        label=_("MPN ID"),
+        required=False,
+        max_length=20,
+        help_text=_("6 to 10 digits. Required for Microsoft Partner Network members."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    marketplace_publisher_id = forms.CharField(
+        label=_("Publisher ID"),
+        required=False,
+        max_length=60,
+        help_text=_("Required for registered marketplace publishers."),
+    )
+    microsoft_account = forms.EmailField(
+        label=_("Microsoft account"),
+        help_text=_(
+            "The one Microsoft account you use for all of your marketplace offers. It "
+            "must not be specific to a single service or offer."
+        ),
+    )
+
+    def clean_mpn_id(self):
+        return self.cleaned_data["mpn_id"].replace(" ", "")
+
+    def clean_marketplace_publisher_id(self):
+        return self.cleaned_data["marketplace_publisher_id"].strip().lower()
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("registration_type")
+        if kind == RegistrationType.MPN:
+            self._require("mpn_id", validate_mpn_id, _("Enter your MPN ID."))
+            cleaned["marketplace_publisher_id"] = ""
+        elif kind == RegistrationType.MARKETPLACE:
+            self._require(
+                "marketplace_publisher_id",
+                validate_publisher_id,
+                _("Enter your marketplace publisher ID."),
+            )
+            cleaned["mpn_id"] = ""
+        return cleaned
+
+    def _require(self, field, validator, missing_message):
+        value = self.cleaned_data.get(field)
+        if field in self.errors:
+            return
+        if not value:
+            self.add_error(field, forms.ValidationError(missing_message, code="required"))
+            return
+        try:
+            validator(value)
+        except forms.ValidationError as error:
+            self.add_error(field, error)

@@ -1,0 +1,89 @@
+from django.contrib.auth.base_user import BaseUserManager
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    PUBLISHER = "publisher", _("Publisher")
+    REVIEWER = "reviewer", _("Reviewer")
+    ADMIN = "admin", _("Admin")
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("role", Role.PUBLISHER)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.update(role=Role.ADMIN, is_superuser=True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person who signs in with an e-mail address. The role decides what they may do."""
+
+    username = None
+    email = models.EmailField(_("e-mail address"), unique=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.PUBLISHER)
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+
+    def save(self, *args, **kwargs):
+        # Only admins reach the Django admin; the flag follows the role so they never disagree.
+        self.is_staff = self.role == Role.ADMIN
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "is_staff"}
+        super().save(*args, **kwargs)
+
+    @property
+    def is_reviewer(self):
+        return self.role in (Role.REVIEWER, Role.ADMIN)
+
+
+class RegistrationType(models.TextChoices):
+    MPN = "mpn", _("Microsoft Partner Network member")
+    MARKETPLACE = "marketplace", _("Registered marketplace publisher")
+
+
+class PublisherProfile(models.Model):
+    """What the marketplace ties to the publisher rather than to one offer."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="publisher_profile")
+    company_name = models.CharField(_("company name"), max_length=200)
+    registration_type = models.CharField(_("registration"), max_length=20, choices=RegistrationType)
+    mpn_id = models.CharField(_("MPN ID"), max_length=10, blank=True)
+    marketplace_publisher_id = models.CharField(_("publisher ID"), max_length=50, blank=True)
+    microsoft_account = models.EmailField(_("Microsoft account"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("publisher profile")
+        verbose_name_plural = _("publisher profiles")
+
+    def __str__(self):
+        return self.company_name

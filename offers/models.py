@@ -1,0 +1,142 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from offers.requirements import CURRENT_VERSION, get_profile
+
+
+class OfferStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+
+
+class TrialType(models.TextChoices):
+    GET_IT_NOW = "get_it_now", _("Get it now (free)")
+    FREE_TRIAL = "free_trial", _("Free trial")
+    TEST_DRIVE = "test_drive", _("Test drive")
+    CONTACT_ME = "contact_me", _("Contact me")
+
+
+class Integration(models.TextChoices):
+    POWER_BI = "power_bi", _("Microsoft Power BI")
+    FLOW = "flow", _("Microsoft Flow")
+    AZURE_ML = "azure_ml", _("Azure machine learning")
+    COGNITIVE = "cognitive_services", _("Azure cognitive services")
+    OTHER = "other", _("Other Microsoft cloud service")
+
+
+class SupportModel(models.TextChoices):
+    FREE = "free", _("Free")
+    PAID = "paid", _("Paid")
+    COMMUNITY = "community", _("Through a community")
+
+
+class Offer(models.Model):
+    """One app offer, from first draft to submission. Fields fill in step by step."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="offers"
+    )
+    # Changed only through offers.services.transition.
+    status = models.CharField(max_length=20, choices=OfferStatus, default=OfferStatus.DRAFT)
+    requirements_version = models.CharField(max_length=20, default=CURRENT_VERSION)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    # Technical requirements
+    aad_application_id = models.UUIDField(_("Azure AD application (client) ID"), null=True)
+    aad_sso_consent = models.BooleanField(default=False)
+    integrations = models.JSONField(default=list, blank=True)
+    integrations_other = models.CharField(max_length=200, blank=True)
+    business_process = models.TextField(blank=True)
+    work_credentials = models.BooleanField(default=False)
+    trial_type = models.CharField(max_length=20, choices=TrialType, blank=True)
+    trial_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    test_drive_hours = models.PositiveSmallIntegerField(null=True, blank=True)
+    low_configuration = models.BooleanField(default=False)
+    support_url = models.URLField(max_length=500, blank=True)
+    uptime_percent = models.DecimalField(max_digits=6, decimal_places=3, null=True, blank=True)
+
+    # Business requirements
+    own_ordering_and_billing = models.BooleanField(default=False)
+    support_model = models.CharField(max_length=20, choices=SupportModel, blank=True)
+    licensing_responsibility = models.BooleanField(default=False)
+
+    # Marketing assets
+    app_name = models.CharField(_("app name"), max_length=50, blank=True)
+    # Stored already sanitised: this is exactly what is published.
+    description_html = models.TextField(blank=True)
+    terms_url = models.URLField(max_length=500, blank=True)
+    privacy_url = models.URLField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        indexes = [models.Index(fields=["owner", "-updated_at"])]
+
+    def __str__(self):
+        return self.app_name or _("Untitled offer #%(pk)s") % {"pk": self.pk}
+
+    @property
+    def requirements(self):
+        return get_profile(self.requirements_version)
+
+    @property
+    def is_editable(self):
+        return self.status == OfferStatus.DRAFT
+
+    @property
+    def integration_labels(self):
+        labels = dict(Integration.choices)
+        return [
+            self.integrations_other
+            if key == Integration.OTHER and self.integrations_other
+            else labels.get(key, key)
+            for key in self.integrations
+        ]
+
+
+def _logo_path(instance, filename):
+    # Never the client's name: a random one, so names can neither collide nor be guessed.
+    return f"logos/{uuid.uuid4().hex}.png"
+
+
+class Logo(models.Model):
+    """An accepted logo for one slot of an offer, stored durably the moment it is accepted."""
+
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="logos")
+    slot = models.CharField(max_length=20)
+    image = models.FileField(upload_to=_logo_path)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    size_bytes = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["offer", "slot"], name="one_logo_per_slot"),
+        ]
+
+    def __str__(self):
+        return f"{self.offer_id}:{self.slot}"
+
+
+class OfferEvent(models.Model):
+    """An audit row: every status change, who made it and why."""
+
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    from_status = models.CharField(max_length=20, choices=OfferStatus)
+    to_status = models.CharField(max_length=20, choices=OfferStatus)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.offer_id}: {self.from_status} -> {self.to_status}"

@@ -1,0 +1,17 @@
+"""Named querysets for pages, and the one way a view loads an offer."""
+
+from django.shortcuts import get_object_or_404
+
+from offers.models import Offer
+
+
+def offers_for_owner(user):
+    return Offer.objects.filter(owner=user).order_by("-updated_at", "-pk")
+
+
+def get_offer_for_user(user, pk):
+    """The offer if this user may see it; 404 otherwise, never a hint that it exists."""
+    queryset = (
+        offers_for_owner(user).select_related("owner__publisher_profile").prefetch_related("logos")
+    )
+    return get_object_or_404(queryset, pk=pk)

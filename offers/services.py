@@ -1,0 +1,159 @@
+"""Decisions about offers: start a draft, save a step, store logos, submit, change status."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts import services as account_services
+from offers.models import Logo, Offer, OfferEvent, OfferStatus
+from offers.steps import FORM_STEPS, STEPS_BY_NAME
+
+
+class OfferError(Exception):
+    """A request the offer's current state does not allow."""
+
+
+class NotEditable(OfferError):
+    pass
+
+
+class IncompleteOffer(OfferError):
+    def __init__(self, step):
+        super().__init__(step)
+        self.step = step
+
+
+class InvalidTransition(OfferError):
+    pass
+
+
+# Which status may follow which. The reviewers' states join this table in their own change.
+ALLOWED_TRANSITIONS = {
+    OfferStatus.DRAFT: {OfferStatus.SUBMITTED},
+    OfferStatus.SUBMITTED: set(),
+}
+
+
+@transaction.atomic
+def start_offer(owner, publisher_data):
+    """The publisher's first step: keep their profile and open a draft offer."""
+    account_services.save_publisher_profile(owner, publisher_data)
+    return Offer.objects.create(owner=owner)
+
+
+def step_initial(offer, step_name):
+    """What a step's form shows before anything is typed: what is stored."""
+    if step_name == "publisher":
+        return account_services.publisher_profile_initial(offer.owner)
+    fields = STEPS_BY_NAME[step_name].offer_fields
+    return {form_field: getattr(offer, model_field) for form_field, model_field in fields.items()}
+
+
+def save_step(offer, step_name, cleaned_data, *, uploads=None):
+    """Store a valid step at once, so that a draft never loses work."""
+    _ensure_editable(offer)
+    if step_name == "publisher":
+        account_services.save_publisher_profile(offer.owner, cleaned_data)
+        return
+    fields = STEPS_BY_NAME[step_name].offer_fields
+    for form_field, model_field in fields.items():
+        setattr(offer, model_field, cleaned_data[form_field])
+    with transaction.atomic():
+        offer.save(update_fields=[*fields.values(), "updated_at"])
+        if uploads:
+            store_logos(offer, uploads)
+
+
+@transaction.atomic
+def store_logos(offer, uploads):
+    """Keep accepted logos under a random name; a replaced file is deleted once this commits."""
+    _ensure_editable(offer)
+    for slot_key, upload in uploads.items():
+        slot = offer.requirements.slot(slot_key)
+        old = Logo.objects.filter(offer=offer, slot=slot_key).first()
+        if old is not None:
+            old_file = old.image
+            transaction.on_commit(lambda f=old_file: f.storage.delete(f.name))
+            old.delete()
+        Logo.objects.create(
+            offer=offer,
+            slot=slot_key,
+            image=upload,
+            width=slot.width,
+            height=slot.height,
+            size_bytes=upload.size,
+        )
+    offer.save(update_fields=["updated_at"])
+    # The offer's cached logos (prefetched for the page) are stale now.
+    getattr(offer, "_prefetched_objects_cache", {}).pop("logos", None)
+
+
+def incomplete_steps(offer):
+    """The steps whose stored answers do not pass that step's form today, in wizard order."""
+    return [step.name for step in FORM_STEPS if not _stored_step_is_valid(offer, step)]
+
+
+def _stored_step_is_valid(offer, step):
+    data = step_initial(offer, step.name)
+    form = step.form_class(data=_as_form_data(data), files={}, offer=offer)
+    return form.is_valid()
+
+
+def _as_form_data(initial):
+    # Form data is what a browser would post: nothing for an empty value.
+    return {key: value for key, value in initial.items() if value not in (None, "", [], False)}
+
+
+def submit_offer(offer, *, actor):
+    """Send a complete draft for review. Refused, naming the first incomplete step, otherwise."""
+    with transaction.atomic():
+        locked = Offer.objects.select_for_update().get(pk=offer.pk)
+        _ensure_editable(locked)
+        missing = incomplete_steps(locked)
+        if missing:
+            raise IncompleteOffer(missing[0])
+        transition(locked, OfferStatus.SUBMITTED, actor=actor)
+    offer.refresh_from_db()
+    return offer
+
+
+def transition(offer, to, *, actor, reason=""):
+    """The one door for status changes: checks the table, updates atomically, writes the audit."""
+    from_status = offer.status
+    if to not in ALLOWED_TRANSITIONS.get(from_status, set()):
+        raise InvalidTransition(f"{from_status} -> {to}")
+    changes = {"status": to, "updated_at": timezone.now()}
+    if to == OfferStatus.SUBMITTED:
+        changes["submitted_at"] = changes["updated_at"]
+    with transaction.atomic():
+        updated = Offer.objects.filter(pk=offer.pk, status=from_status).update(**changes)
+        if updated != 1:
+            raise InvalidTransition(f"{offer.pk} is no longer {from_status}")
+        OfferEvent.objects.create(
+            offer=offer, actor=actor, from_status=from_status, to_status=to, reason=reason
+        )
+    for field, value in changes.items():
+        setattr(offer, field, value)
+    return offer
+
+
+def _ensure_editable(offer):
+    if not offer.is_editable:
+        raise NotEditable(offer.pk)
+
+
+def clean_wizard_uploads(storage, *, older_than):
+    """Delete the wizard's temporary copies of uploads last touched before `older_than`.
+
+    Accepted logos are stored on the offer at once; these copies only matter while a session
+    is mid-step, so an abandoned session's files are safe to remove. Returns how many went.
+    """
+    removed = 0
+    try:
+        _dirs, names = storage.listdir("")
+    except FileNotFoundError:
+        return 0
+    for name in names:
+        if storage.get_modified_time(name) < older_than:
+            storage.delete(name)
+            removed += 1
+    return removed

@@ -1,0 +1,136 @@
+"""Checks on what publishers type and upload. Each error says what is wrong and how to fix it."""
+
+import html
+import warnings
+from contextlib import contextmanager
+
+import bleach
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, UnidentifiedImageError
+
+# Code points used for emoji and pictographs (and the joiners that build them), so that an
+# official app name stays plain text. Symbols such as ™ and © stay allowed.
+_EMOJI_RANGES = (
+    (0x1F000, 0x1FAFF),
+    (0x2600, 0x27BF),
+    (0x2B00, 0x2BFF),
+    (0x1F1E6, 0x1F1FF),
+    (0xFE00, 0xFE0F),
+    (0x200D, 0x200D),
+    (0xE0020, 0xE007F),
+    (0x3030, 0x3030),
+    (0x303D, 0x303D),
+)
+
+
+def _is_emoji(char):
+    code = ord(char)
+    return any(low <= code <= high for low, high in _EMOJI_RANGES)
+
+
+def validate_app_name(value):
+    emoji = [char for char in value if _is_emoji(char)]
+    if emoji:
+        raise ValidationError(
+            _("The official app name cannot contain emoji; remove “%(emoji)s”."),
+            code="emoji",
+            params={"emoji": "".join(emoji)},
+        )
+    if any(ord(char) < 32 for char in value):
+        raise ValidationError(
+            _("The app name cannot contain control characters."), code="control_characters"
+        )
+
+
+def sanitize_description(raw_html, allowed_tags):
+    """What will be published: only the allowed tags, no attributes, everything else stripped."""
+    return bleach.clean(raw_html, tags=allowed_tags, attributes={}, strip=True).strip()
+
+
+def description_text_length(clean_html):
+    """Characters a reader sees: tags removed, entities such as &amp; counted as one."""
+    return len(html.unescape(bleach.clean(clean_html, tags=set(), strip=True)))
+
+
+def _logo_error(message, code, **params):
+    return ValidationError(message, code=code, params=params)
+
+
+def inspect_logo(upload, slot, max_bytes):
+    """Accept a PNG that fits `slot` exactly, or raise a ValidationError that says why not.
+
+    The size is read from the header before any pixel is decoded, so a huge image costs nothing.
+    """
+    if upload.size > max_bytes:
+        raise _logo_error(
+            _("This file is %(size)s; a logo may be at most %(max)s."),
+            "logo_too_large",
+            size=filesizeformat(upload.size),
+            max=filesizeformat(max_bytes),
+        )
+    with _reading_png(upload):
+        with Image.open(upload, formats=["PNG"]) as image:
+            _check_dimensions(image.size, slot)
+            _check_single_frame(getattr(image, "n_frames", 1))
+            image.verify()
+        # verify() leaves the image unusable; decoding every pixel needs a fresh open.
+        upload.seek(0)
+        with Image.open(upload, formats=["PNG"]) as image:
+            image.load()
+
+
+@contextmanager
+def _reading_png(upload):
+    """Turn Pillow's ways of refusing a file into errors a publisher can act on."""
+    upload.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            yield
+    except UnidentifiedImageError:
+        raise _logo_error(
+            _("This file is not a PNG image. Save the logo as PNG and upload it again."),
+            "logo_not_png",
+        ) from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _logo_error(
+            _("This image declares far more pixels than a logo has; it cannot be opened safely."),
+            "logo_bomb",
+        ) from None
+    except (OSError, SyntaxError, ValueError, EOFError):
+        raise _logo_error(
+            _(
+                "This PNG file is damaged or incomplete. Export the logo again and upload the new "
+                "file."
+            ),
+            "logo_broken",
+        ) from None
+    finally:
+        upload.seek(0)
+
+
+def _check_dimensions(size, slot):
+    width, height = size
+    if (width, height) != (slot.width, slot.height):
+        raise _logo_error(
+            _(
+                "This logo is %(width)s × %(height)s pixels; the %(slot_width)s × %(slot_height)s "
+                "slot needs exactly %(slot_width)s × %(slot_height)s."
+            ),
+            "logo_wrong_size",
+            width=width,
+            height=height,
+            slot_width=slot.width,
+            slot_height=slot.height,
+        )
+
+
+def _check_single_frame(frames):
+    if frames != 1:
+        raise _logo_error(
+            _("This PNG is animated (%(frames)s frames); a logo must be a single still image."),
+            "logo_animated",
+            frames=frames,
+        )

@@ -1,0 +1,189 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.files.storage import FileSystemStorage
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from formtools.wizard.views import NamedUrlSessionWizardView
+
+from accounts import services as account_services
+from offers import queries, services
+from offers.forms import PublisherStepForm
+from offers.steps import FORM_STEPS, STEPS, STEPS_BY_NAME
+
+
+def home(request):
+    return render(request, "home.html")
+
+
+@login_required
+def offer_list(request):
+    offers = queries.offers_for_owner(request.user)
+    return render(request, "offers/list.html", {"offers": offers})
+
+
+@login_required
+def offer_new(request):
+    """Step 1 for a new offer: the draft exists from the moment this step is valid."""
+    form = PublisherStepForm(
+        request.POST or None, initial=account_services.publisher_profile_initial(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        offer = services.start_offer(request.user, form.cleaned_data)
+        messages.success(
+            request, _("Draft saved. You can leave at any time and continue from “My offers”.")
+        )
+        return redirect("offers:wizard", pk=offer.pk, step=STEPS[1].name)
+    context = {"form": form, "progress": _progress(None, STEPS[0].name, done=set())}
+    return render(request, "offers/new.html", context)
+
+
+@login_required
+def offer_detail(request, pk):
+    offer = queries.get_offer_for_user(request.user, pk)
+    missing = services.incomplete_steps(offer) if offer.is_editable else []
+    context = {
+        "offer": offer,
+        "missing": missing,
+        "continue_step": missing[0] if missing else STEPS[-1].name,
+    }
+    return render(request, "offers/detail.html", context)
+
+
+@login_required
+def offer_logo(request, pk, slot):
+    offer = queries.get_offer_for_user(request.user, pk)
+    logo = get_object_or_404(offer.logos.all(), slot=slot)
+    try:
+        handle = logo.image.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type="image/png")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=0, must-revalidate"
+    response["Content-Security-Policy"] = "default-src 'none'"
+    return response
+
+
+def _progress(offer, current, done):
+    """The progress indicator: every step, whether it is complete, and which one is shown."""
+    return [
+        {
+            "name": step.name,
+            "title": step.title,
+            "url": reverse("offers:wizard", kwargs={"pk": offer.pk, "step": step.name})
+            if offer
+            else None,
+            "done": step.name in done,
+            "current": step.name == current,
+        }
+        for step in STEPS
+    ]
+
+
+class OfferWizard(LoginRequiredMixin, NamedUrlSessionWizardView):
+    """The publisher's wizard for one offer. The database holds the draft; the session only
+    remembers which step is current, so a draft continues on any device."""
+
+    form_list = [(step.name, step.form_class) for step in STEPS]
+
+    @property
+    def file_storage(self):
+        return FileSystemStorage(location=settings.WIZARD_TMP_ROOT)
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.offer = queries.get_offer_for_user(request.user, kwargs["pk"])
+        if not self.offer.is_editable:
+            messages.info(request, _("This offer has been submitted; it can no longer be changed."))
+            return redirect("offers:detail", pk=self.offer.pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_prefix(self, request, *args, **kwargs):
+        return f"offer-{kwargs['pk']}"
+
+    def get_step_url(self, step):
+        return reverse(self.url_name, kwargs={"pk": self.offer.pk, "step": step})
+
+    def get_template_names(self):
+        return [f"offers/wizard/{self.steps.current}.html"]
+
+    def get_form_kwargs(self, step=None):
+        return {"offer": self.offer}
+
+    def get_form_initial(self, step):
+        return services.step_initial(self.offer, step)
+
+    def get(self, request, *args, **kwargs):
+        step = kwargs.get("step")
+        if step is None:
+            missing = services.incomplete_steps(self.offer)
+            return redirect(self.get_step_url(missing[0] if missing else STEPS[-1].name))
+        if step == self.done_step_name:
+            return redirect(self.get_step_url(STEPS[-1].name))
+        if step not in self.get_form_list():
+            raise Http404
+        # Always from the database, never from the session: the draft may have moved on
+        # from another device.
+        self.storage.current_step = step
+        return self.render(self.get_form())
+
+    def post(self, *args, **kwargs):
+        step = kwargs.get("step")
+        if step not in self.get_form_list():
+            raise Http404
+        # The URL names the step being posted, even if this session never saw it before.
+        self.storage.current_step = step
+        return super().post(*args, **kwargs)
+
+    def process_step(self, form):
+        services.save_step(
+            self.offer, self.steps.current, form.cleaned_data, uploads=self._uploads(form)
+        )
+        return super().process_step(form)
+
+    def render(self, form=None, **kwargs):
+        uploads = self._uploads(form) if form is not None and form.is_bound else {}
+        if uploads:
+            # Keep every logo that passed its checks, even when another field failed.
+            services.store_logos(self.offer, uploads)
+        return super().render(form, **kwargs)
+
+    def render_done(self, form, **kwargs):
+        try:
+            services.submit_offer(self.offer, actor=self.request.user)
+        except services.IncompleteOffer as incomplete:
+            messages.error(
+                self.request,
+                _("Your offer is not complete yet. Finish this step, then submit again."),
+            )
+            return redirect(self.get_step_url(incomplete.step))
+        self.storage.reset()
+        messages.success(self.request, _("Your offer was submitted."))
+        return redirect("offers:detail", pk=self.offer.pk)
+
+    def get_context_data(self, form, **kwargs):
+        context = super().get_context_data(form=form, **kwargs)
+        current = self.steps.current
+        missing = services.incomplete_steps(self.offer)
+        done = {step.name for step in FORM_STEPS} - set(missing)
+        context.update(
+            offer=self.offer,
+            step=STEPS_BY_NAME[current],
+            progress=_progress(self.offer, current, done),
+            missing=missing,
+            previous_url=self.get_step_url(self.steps.prev) if self.steps.prev else None,
+        )
+        return context
+
+    @staticmethod
+    def _uploads(form):
+        accepted = getattr(form, "accepted_uploads", None)
+        return accepted() if accepted else {}
+
+
+wizard = OfferWizard.as_view(url_name="offers:wizard", done_step_name="done")

@@ -1,0 +1,49 @@
+import pytest
+from django.core.cache import cache
+
+from tests.factories import PASSWORD, OfferFactory, PublisherProfileFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _isolated_media_and_cache(settings, tmp_path):
+    """Uploads land in a fresh folder per test; lockout counters never leak between tests."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.WIZARD_TMP_ROOT = tmp_path / "media" / "wizard-tmp"
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def alice(db):
+    """A publisher with a complete profile: the owner in most tests."""
+    return PublisherProfileFactory(company_name="Alice Apps", user__email="alice@example.com").user
+
+
+@pytest.fixture
+def bob(db):
+    """Another publisher: an outsider to Alice's offers."""
+    return PublisherProfileFactory(company_name="Bob Software", user__email="bob@example.com").user
+
+
+@pytest.fixture
+def newcomer(db):
+    """A publisher who has just signed up: no profile yet."""
+    return UserFactory(email="new@example.com")
+
+
+@pytest.fixture
+def alice_client(client, alice):
+    client.force_login(alice)
+    return client
+
+
+@pytest.fixture
+def draft(alice):
+    """Alice's complete draft, ready to submit."""
+    return OfferFactory(owner=alice)

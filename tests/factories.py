@@ -1,0 +1,90 @@
+"""Factories without surprises: a complete, valid draft unless a test says otherwise."""
+
+import io
+import uuid
+from decimal import Decimal
+
+import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from accounts.models import PublisherProfile, RegistrationType, Role, User
+from offers.models import Logo, Offer, SupportModel, TrialType
+
+PASSWORD = "correct-Horse-battery-9"
+
+
+def png_bytes(width, height, color=(11, 92, 173, 255)):
+    buffer = io.BytesIO()
+    Image.new("RGBA", (width, height), color).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def png_upload(width, height, name="logo.png"):
+    return SimpleUploadedFile(name, png_bytes(width, height), content_type="image/png")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
+    role = Role.PUBLISHER
+    password = factory.django.Password(PASSWORD)
+
+
+class PublisherProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PublisherProfile
+
+    user = factory.SubFactory(UserFactory)
+    company_name = "Contoso Ltd"
+    registration_type = RegistrationType.MPN
+    mpn_id = "4512345"
+    marketplace_publisher_id = ""
+    microsoft_account = factory.LazyAttribute(lambda p: f"partner-{p.user.pk}@contoso.com")
+
+
+class OfferFactory(factory.django.DjangoModelFactory):
+    """A draft whose every step is complete, logos included."""
+
+    class Meta:
+        model = Offer
+        skip_postgeneration_save = True
+
+    owner = factory.LazyAttribute(lambda o: PublisherProfileFactory().user)
+    aad_application_id = factory.LazyFunction(uuid.uuid4)
+    aad_sso_consent = True
+    integrations = ["power_bi"]
+    business_process = "Field service scheduling for utilities."
+    work_credentials = True
+    trial_type = TrialType.FREE_TRIAL
+    trial_days = 30
+    low_configuration = True
+    support_url = "https://contoso.example/support"
+    uptime_percent = Decimal("99.95")
+    own_ordering_and_billing = True
+    support_model = SupportModel.PAID
+    licensing_responsibility = True
+    app_name = factory.Sequence(lambda n: f"Contoso Field Service {n}")
+    description_html = "<p>Schedules <strong>field</strong> crews.</p>"
+    terms_url = "https://contoso.example/terms"
+    privacy_url = "https://contoso.example/privacy"
+
+    @factory.post_generation
+    def with_logos(offer, create, extracted, **kwargs):
+        if create and extracted is not False:
+            for slot in offer.requirements.logo_slots:
+                LogoFactory(offer=offer, slot=slot.key, width=slot.width, height=slot.height)
+
+
+class LogoFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Logo
+
+    offer = factory.SubFactory(OfferFactory, with_logos=False)
+    slot = "40x40"
+    width = 40
+    height = 40
+    image = factory.LazyAttribute(lambda logo: png_upload(logo.width, logo.height))
+    size_bytes = factory.LazyAttribute(lambda logo: logo.image.size)
