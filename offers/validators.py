@@ -1,8 +1,8 @@
 """Checks on what publishers type and upload. Each error says what is wrong and how to fix it."""
 
-import html
 import warnings
 from contextlib import contextmanager
+from html.parser import HTMLParser
 
 import bleach
 from django.core.exceptions import ValidationError
@@ -49,9 +49,21 @@ def sanitize_description(raw_html, allowed_tags):
     return bleach.clean(raw_html, tags=allowed_tags, attributes={}, strip=True).strip()
 
 
+class _TextCollector(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts = []
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
 def description_text_length(clean_html):
-    """Characters a reader sees: tags removed, entities such as &amp; counted as one."""
-    return len(html.unescape(bleach.clean(clean_html, tags=set(), strip=True)))
+    """Characters a reader sees: tags removed, &amp; counted as one, runs of white space as one."""
+    collector = _TextCollector()
+    collector.feed(clean_html)
+    collector.close()
+    return len(" ".join("".join(collector.parts).split()))
 
 
 def _logo_error(message, code, **params):

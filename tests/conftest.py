@@ -4,6 +4,14 @@ from django.core.cache import cache
 from tests.factories import PASSWORD, OfferFactory, PublisherProfileFactory, UserFactory
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """Hashing strength is Django's concern, not ours: tests use the cheap hasher."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _isolated_media_and_cache(settings, tmp_path):
     """Uploads land in a fresh folder per test; lockout counters never leak between tests."""

@@ -108,3 +108,245 @@ def test_resuming_after_logout_opens_the_first_incomplete_step(client, alice, pa
     response = client.get(reverse("offers:wizard_resume", kwargs={"pk": offer.pk}))
 
     assert response["Location"] == step_url(offer, "business")
+
+
+def test_a_draft_continues_on_another_device(client, django_user_model, alice, password):
+    offer = OfferFactory(owner=alice, app_name="", with_logos=False)
+    laptop = client
+    laptop.force_login(alice)
+    post_step(laptop, offer, "business", BUSINESS)
+
+    from django.test import Client
+
+    phone = Client()
+    phone.post(reverse("login"), {"username": "alice@example.com", "password": password})
+    response = phone.get(step_url(offer, "marketing"))
+
+    assert response.status_code == 200
+    assert response.context["form"]["app_name"].value() in ("", None)
+    assert phone.get(step_url(offer, "business")).context["form"]["support_model"].value() == (
+        "community"
+    )
+
+
+def test_an_invalid_step_keeps_what_was_typed_and_names_each_wrong_field(alice_client, alice):
+    offer = OfferFactory(owner=alice, with_logos=False)
+    data = {**TECHNICAL, "uptime_percent": "99.5", "aad_application_id": "abc"}
+
+    response = post_step(alice_client, offer, "technical", data)
+
+    form = response.context["form"]
+    assert response.status_code == 200
+    assert form.errors == {
+        "aad_application_id": [
+            "Enter the application (client) ID as a GUID: 32 hexadecimal digits in groups of "
+            "8-4-4-4-12, as the Azure portal shows it."
+        ],
+        "uptime_percent": ["The marketplace requires an uptime of at least 99.9%."],
+    }
+    assert form["business_process"].value() == "Route planning for field engineers."
+    assert form["support_url"].value() == "https://alice.example/support"
+    offer.refresh_from_db()
+    assert str(offer.uptime_percent) == "99.950"  # the stored draft is untouched
+
+
+def test_accepted_logos_are_kept_when_another_field_fails(alice_client, alice):
+    offer = OfferFactory(owner=alice, with_logos=False)
+    files = logo_files()
+    files["marketing-logo_90x90"] = png_upload(91, 90)
+
+    response = post_step(alice_client, offer, "marketing", {**MARKETING, "app_name": ""}, files)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "app_name": ["This field is required."],
+        "logo_90x90": ["This logo is 91 × 90 pixels; the 90 × 90 slot needs exactly 90 × 90."],
+    }
+    assert sorted(offer.logos.values_list("slot", flat=True)) == ["115x115", "255x115", "40x40"]
+    html = response.content.decode()
+    assert html.count("Saved. Upload a new file only to replace it.") == 3
+    assert 'value="https://alice.example/terms"' in html
+
+
+def test_replacing_only_the_wrong_logo_completes_the_step(alice_client, alice):
+    offer = OfferFactory(owner=alice, with_logos=False)
+    files = logo_files()
+    files["marketing-logo_90x90"] = png_upload(91, 90)
+    post_step(alice_client, offer, "marketing", MARKETING, files)
+
+    response = post_step(
+        alice_client, offer, "marketing", MARKETING, {"marketing-logo_90x90": png_upload(90, 90)}
+    )
+
+    assert response["Location"] == step_url(offer, "review")
+    assert offer.logos.count() == 4
+
+
+def test_a_stored_logo_gets_a_random_name_never_the_clients(alice_client, alice):
+    offer = OfferFactory(owner=alice, with_logos=False)
+    files = logo_files()
+    files["marketing-logo_40x40"] = png_upload(40, 40, name="../../etc/passwd.png")
+
+    post_step(alice_client, offer, "marketing", MARKETING, files)
+
+    name = offer.logos.get(slot="40x40").image.name
+    assert name.startswith("logos/") and len(name) == len("logos/") + 32 + len(".png")
+    assert "passwd" not in name
+
+
+def test_replacing_a_logo_deletes_the_old_file(
+    alice_client, alice, django_capture_on_commit_callbacks
+):
+    offer = OfferFactory(owner=alice)
+    old = offer.logos.get(slot="40x40").image
+    old_path = old.path
+
+    with django_capture_on_commit_callbacks(execute=True):
+        post_step(
+            alice_client,
+            offer,
+            "marketing",
+            MARKETING,
+            {"marketing-logo_40x40": png_upload(40, 40)},
+        )
+
+    import os
+
+    assert not os.path.exists(old_path)
+    assert offer.logos.get(slot="40x40").image.name != old.name
+
+
+def test_submit_is_refused_while_a_step_is_incomplete_and_leads_to_it(alice_client, alice):
+    offer = OfferFactory(owner=alice, trial_type="", with_logos=False)
+
+    response = post_step(alice_client, offer, "review", {})
+
+    assert response["Location"] == step_url(offer, "technical")
+    offer.refresh_from_db()
+    assert offer.status == OfferStatus.DRAFT
+
+
+def test_submit_without_logos_leads_to_the_marketing_step(alice_client, alice):
+    offer = OfferFactory(owner=alice, with_logos=False)
+
+    response = post_step(alice_client, offer, "review", {})
+
+    assert response["Location"] == step_url(offer, "marketing")
+
+
+def test_submit_without_a_publisher_profile_leads_to_the_first_step(client, newcomer):
+    offer = OfferFactory(owner=newcomer)
+    client.force_login(newcomer)
+
+    response = post_step(client, offer, "review", {})
+
+    assert response["Location"] == step_url(offer, "publisher")
+
+
+def test_submitting_records_an_audit_event(alice_client, draft, alice):
+    post_step(alice_client, draft, "review", {})
+
+    event = draft.events.get()
+    assert (event.actor, event.from_status, event.to_status) == (alice, "draft", "submitted")
+
+
+@pytest.mark.parametrize("step", ["publisher", "technical", "marketing", "review"])
+def test_a_submitted_offer_is_read_only_for_its_publisher(alice_client, draft, step):
+    post_step(alice_client, draft, "review", {})
+
+    get = alice_client.get(step_url(draft, step))
+    post = post_step(alice_client, draft, "technical", {**TECHNICAL, "uptime_percent": "100"})
+
+    detail = reverse("offers:detail", kwargs={"pk": draft.pk})
+    assert (get.status_code, get["Location"]) == (302, detail)
+    assert (post.status_code, post["Location"]) == (302, detail)
+    draft.refresh_from_db()
+    assert str(draft.uptime_percent) == "99.950"
+
+
+@pytest.mark.parametrize("step", ["publisher", "technical", "marketing", "review", "done"])
+def test_another_publishers_offer_answers_404_on_every_step(client, bob, draft, step):
+    client.force_login(bob)
+
+    assert client.get(step_url(draft, step)).status_code == 404
+    assert post_step(client, draft, "technical", TECHNICAL).status_code == 404
+
+
+def test_an_anonymous_visitor_is_sent_to_log_in(client, draft):
+    response = client.get(step_url(draft, "technical"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login") + "?next=")
+
+
+def test_an_unknown_step_answers_404(alice_client, draft):
+    assert alice_client.get(step_url(draft, "payment")).status_code == 404
+
+
+def test_the_done_address_never_submits_on_a_get(alice_client, draft):
+    response = alice_client.get(step_url(draft, "done"))
+
+    assert response["Location"] == step_url(draft, "review")
+    draft.refresh_from_db()
+    assert draft.status == OfferStatus.DRAFT
+
+
+def test_a_post_without_the_wizard_management_data_is_a_bad_request(alice_client, draft):
+    response = alice_client.post(step_url(draft, "technical"), {"technical-uptime_percent": "1"})
+
+    assert response.status_code == 400
+
+
+def test_the_progress_indicator_marks_done_and_current_steps(alice_client, alice):
+    offer = OfferFactory(owner=alice, with_logos=False)
+
+    progress = alice_client.get(step_url(offer, "business")).context["progress"]
+
+    assert [(p["name"], p["done"], p["current"]) for p in progress] == [
+        ("publisher", True, False),
+        ("technical", True, False),
+        ("business", True, True),
+        ("marketing", False, False),
+        ("review", False, False),
+    ]
+
+
+def test_the_first_step_prefills_from_the_profile_and_fills_it_the_first_time(client, newcomer):
+    client.force_login(newcomer)
+
+    form = client.get(reverse("offers:new")).context["form"]
+
+    assert form["microsoft_account"].value() == "new@example.com"
+    assert not Offer.objects.exists()
+
+
+def test_an_invalid_first_step_creates_no_draft(client, newcomer):
+    client.force_login(newcomer)
+
+    response = client.post(reverse("offers:new"), {**PUBLISHER, "mpn_id": "12ab"})
+
+    assert response.context["form"].errors == {
+        "mpn_id": ["An MPN ID contains digits only, such as 4512345; “12ab” has other characters."]
+    }
+    assert not Offer.objects.exists()
+
+
+def test_editing_the_publisher_step_updates_the_profile_for_all_offers(alice_client, alice, draft):
+    post_step(
+        alice_client,
+        draft,
+        "publisher",
+        {
+            **PUBLISHER,
+            "registration_type": "marketplace",
+            "mpn_id": "",
+            "marketplace_publisher_id": "alice-apps",
+        },
+    )
+
+    alice.publisher_profile.refresh_from_db()
+    assert (
+        alice.publisher_profile.registration_type,
+        alice.publisher_profile.mpn_id,
+        alice.publisher_profile.marketplace_publisher_id,
+    ) == ("marketplace", "", "alice-apps")
