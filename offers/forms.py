@@ -70,7 +70,10 @@ class TechnicalForm(OfferStepForm):
         widget=forms.CheckboxSelectMultiple,
     )
     integrations_other = forms.CharField(
-        label=_("Other Microsoft cloud service"), max_length=200, required=False
+        label=_("Other Microsoft cloud service"),
+        max_length=200,
+        required=False,
+        help_text=_("Only when you tick “Other Microsoft cloud service”."),
     )
     business_process = forms.CharField(
         label=_("Business process"),
@@ -97,6 +100,7 @@ class TechnicalForm(OfferStepForm):
     trial_days = forms.IntegerField(
         label=_("Free trial period (days)"),
         required=False,
+        help_text=_("Only for a free trial: 1 to 365 days."),
         error_messages={
             "min_value": _("A free trial lasts at least %(limit_value)s day."),
             "max_value": _("A free trial lasts at most %(limit_value)s days."),
@@ -105,6 +109,7 @@ class TechnicalForm(OfferStepForm):
     test_drive_hours = forms.IntegerField(
         label=_("Test drive duration (hours)"),
         required=False,
+        help_text=_("Only for a test drive: 1 to 24 whole hours."),
         error_messages={
             "min_value": _("A test drive lasts at least %(limit_value)s hour."),
             "max_value": _("A test drive lasts at most %(limit_value)s hours."),
@@ -289,6 +294,13 @@ class MarketingForm(OfferStepForm):
                 params={"length": length, "max": req.description_max_text_chars},
             )
         return clean
+
+    def description_preview(self):
+        """The description as it would be published: what was just typed, if it passed its
+        checks, otherwise what is stored."""
+        if self.is_bound and "description" in getattr(self, "cleaned_data", {}):
+            return self.cleaned_data["description"]
+        return self.offer.description_html
 
     def accepted_uploads(self):
         """Logos in this submission that passed their own checks, even if another field failed."""
