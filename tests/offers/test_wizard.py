@@ -350,3 +350,16 @@ def test_editing_the_publisher_step_updates_the_profile_for_all_offers(alice_cli
         alice.publisher_profile.mpn_id,
         alice.publisher_profile.marketplace_publisher_id,
     ) == ("marketplace", "", "alice-apps")
+
+
+def test_the_preview_shows_the_sanitised_description_even_when_another_field_fails(
+    alice_client, alice
+):
+    offer = OfferFactory(owner=alice, description_html="<p>Old text.</p>")
+    data = {**MARKETING, "app_name": "", "description": "<h2>New</h2><script>x()</script>"}
+
+    response = post_step(alice_client, offer, "marketing", data)
+
+    html = response.content.decode()
+    assert '<div class="preview__body"><h2>New</h2>x()</div>' in html
+    assert "Old text." not in html
