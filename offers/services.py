@@ -67,6 +67,8 @@ def save_step(offer, step_name, cleaned_data, *, uploads=None):
 def store_logos(offer, uploads):
     """Keep accepted logos under a random name; a replaced file is deleted once this commits."""
     _ensure_editable(offer)
+    # Two tabs uploading to one slot at once take turns instead of colliding on the slot.
+    Offer.objects.select_for_update().only("pk").get(pk=offer.pk)
     for slot_key, upload in uploads.items():
         slot = offer.requirements.slot(slot_key)
         old = Logo.objects.filter(offer=offer, slot=slot_key).first()
@@ -99,8 +101,12 @@ def _stored_step_is_valid(offer, step):
 
 
 def _as_form_data(initial):
-    # Form data is what a browser would post: nothing for an empty value.
-    return {key: value for key, value in initial.items() if value not in (None, "", [], False)}
+    # Form data is what a browser would post: nothing for an empty value or an unticked box.
+    return {
+        key: value
+        for key, value in initial.items()
+        if value is not None and value is not False and value not in ("", [])
+    }
 
 
 def submit_offer(offer, *, actor):

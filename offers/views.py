@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import SuspiciousOperation
 from django.core.files.storage import FileSystemStorage
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -136,6 +137,10 @@ class OfferWizard(LoginRequiredMixin, NamedUrlSessionWizardView):
         step = kwargs.get("step")
         if step not in self.get_form_list():
             raise Http404
+        # formtools trusts the posted step name; one that is not a step must not reach it.
+        posted = self.request.POST.get(f"{self.prefix}-current_step", step)
+        if posted not in self.get_form_list():
+            raise SuspiciousOperation("The posted wizard step does not exist.")
         # The URL names the step being posted, even if this session never saw it before.
         self.storage.current_step = step
         return super().post(*args, **kwargs)

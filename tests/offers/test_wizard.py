@@ -363,3 +363,11 @@ def test_the_preview_shows_the_sanitised_description_even_when_another_field_fai
     html = response.content.decode()
     assert '<div class="preview__body"><h2>New</h2>x()</div>' in html
     assert "Old text." not in html
+
+
+def test_a_post_naming_a_step_that_does_not_exist_is_a_bad_request(alice_client, draft):
+    response = alice_client.post(
+        step_url(draft, "technical"), {f"offer-{draft.pk}-current_step": "payment"}
+    )
+
+    assert response.status_code == 400
