@@ -45,4 +45,4 @@ bench: $(STAMP)
 	$(PY) bench/wizard.py
 
 clean-uploads: $(STAMP)
-	DEBUG=$${DEBUG:-1} $(PY) manage.py clean_wizard_uploads
+	DEBUG=$${DEBUG:-1} $(PY) manage.py clean_orphaned_uploads

@@ -119,8 +119,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Uploads are private: logos are served through a view that checks who is asking.
-WIZARD_TMP_ROOT = MEDIA_ROOT / "wizard-tmp"
-WIZARD_TMP_MAX_AGE_HOURS = env_int("WIZARD_TMP_MAX_AGE_HOURS", 24)
+# Logo files that no offer refers to are removed once they are this old.
+ORPHAN_UPLOAD_MAX_AGE_HOURS = env_int("ORPHAN_UPLOAD_MAX_AGE_HOURS", 24)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -152,7 +152,7 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE = {
-    "clean-wizard-uploads": {"task": "offers.tasks.clean_wizard_uploads", "schedule": 3600.0},
+    "clean-orphaned-uploads": {"task": "offers.tasks.clean_orphaned_uploads", "schedule": 3600.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)

@@ -98,9 +98,12 @@ class Offer(models.Model):
         ]
 
 
+LOGO_FOLDER = "logos"
+
+
 def _logo_path(instance, filename):
     # Never the client's name: a random one, so names can neither collide nor be guessed.
-    return f"logos/{uuid.uuid4().hex}.png"
+    return f"{LOGO_FOLDER}/{uuid.uuid4().hex}.png"
 
 
 class Logo(models.Model):

@@ -1,10 +1,11 @@
 """Decisions about offers: start a draft, save a step, store logos, submit, change status."""
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from accounts import services as account_services
-from offers.models import Logo, Offer, OfferEvent, OfferStatus
+from offers.models import LOGO_FOLDER, Logo, Offer, OfferEvent, OfferStatus
 from offers.steps import FORM_STEPS, STEPS_BY_NAME
 
 
@@ -55,6 +56,8 @@ def save_step(offer, step_name, cleaned_data, *, uploads=None):
         account_services.save_publisher_profile(offer.owner, cleaned_data)
         return
     fields = STEPS_BY_NAME[step_name].offer_fields
+    if not fields and not uploads:
+        return
     for form_field, model_field in fields.items():
         setattr(offer, model_field, cleaned_data[form_field])
     with transaction.atomic():
@@ -94,6 +97,31 @@ def incomplete_steps(offer):
     return [step.name for step in FORM_STEPS if not _stored_step_is_valid(offer, step)]
 
 
+def incomplete_steps_for_display(offer):
+    """incomplete_steps for pages, remembered until the offer or the profile changes.
+
+    Re-validating four forms costs more than the rest of a wizard page's logic. Every change
+    to the answers moves offer.updated_at (logos included) or the profile's updated_at, so
+    those make the key and nothing has to be invalidated. Submitting does not use this.
+    """
+    profile = getattr(offer.owner, "publisher_profile", None)
+    key = ":".join(
+        str(part)
+        for part in (
+            "offer-incomplete",
+            offer.pk,
+            offer.requirements_version,
+            offer.updated_at.timestamp(),
+            profile.updated_at.timestamp() if profile else "-",
+        )
+    )
+    missing = cache.get(key)
+    if missing is None:
+        missing = incomplete_steps(offer)
+        cache.set(key, missing, timeout=24 * 3600)
+    return missing
+
+
 def _stored_step_is_valid(offer, step):
     data = step_initial(offer, step.name)
     form = step.form_class(data=_as_form_data(data), files={}, offer=offer)
@@ -112,13 +140,19 @@ def _as_form_data(initial):
 def submit_offer(offer, *, actor):
     """Send a complete draft for review. Refused, naming the first incomplete step, otherwise."""
     with transaction.atomic():
-        locked = Offer.objects.select_for_update().get(pk=offer.pk)
+        locked = (
+            Offer.objects.select_for_update(of=("self",))
+            .select_related("owner__publisher_profile")
+            .prefetch_related("logos")
+            .get(pk=offer.pk)
+        )
         _ensure_editable(locked)
         missing = incomplete_steps(locked)
         if missing:
             raise IncompleteOffer(missing[0])
         transition(locked, OfferStatus.SUBMITTED, actor=actor)
-    offer.refresh_from_db()
+    for field in ("status", "updated_at", "submitted_at"):
+        setattr(offer, field, getattr(locked, field))
     return offer
 
 
@@ -130,13 +164,16 @@ def transition(offer, to, *, actor, reason=""):
     changes = {"status": to, "updated_at": timezone.now()}
     if to == OfferStatus.SUBMITTED:
         changes["submitted_at"] = changes["updated_at"]
-    with transaction.atomic():
+    # No savepoint: inside a caller's transaction its rollback covers this too. Nothing raises
+    # inside the block, so a caller that catches InvalidTransition can go on.
+    with transaction.atomic(savepoint=False):
         updated = Offer.objects.filter(pk=offer.pk, status=from_status).update(**changes)
-        if updated != 1:
-            raise InvalidTransition(f"{offer.pk} is no longer {from_status}")
-        OfferEvent.objects.create(
-            offer=offer, actor=actor, from_status=from_status, to_status=to, reason=reason
-        )
+        if updated == 1:
+            OfferEvent.objects.create(
+                offer=offer, actor=actor, from_status=from_status, to_status=to, reason=reason
+            )
+    if updated != 1:
+        raise InvalidTransition(f"{offer.pk} is no longer {from_status}")
     for field, value in changes.items():
         setattr(offer, field, value)
     return offer
@@ -147,19 +184,23 @@ def _ensure_editable(offer):
         raise NotEditable(offer.pk)
 
 
-def clean_wizard_uploads(storage, *, older_than):
-    """Delete the wizard's temporary copies of uploads last touched before `older_than`.
+def clean_orphaned_uploads(storage, *, older_than):
+    """Delete logo files that no offer refers to and that were last touched before `older_than`.
 
-    Accepted logos are stored on the offer at once; these copies only matter while a session
-    is mid-step, so an abandoned session's files are safe to remove. Returns how many went.
+    A wizard step saves the file before its database row commits; a request that fails or is
+    abandoned in between, or a replaced file whose deletion failed, leaves such a file behind.
+    The age limit keeps requests that are still under way safe. Returns how many went.
     """
-    removed = 0
     try:
-        _dirs, names = storage.listdir("")
+        _dirs, names = storage.listdir(LOGO_FOLDER)
     except FileNotFoundError:
         return 0
-    for name in names:
-        if storage.get_modified_time(name) < older_than:
-            storage.delete(name)
-            removed += 1
-    return removed
+    referenced = set(Logo.objects.values_list("image", flat=True))
+    orphans = [
+        path
+        for path in (f"{LOGO_FOLDER}/{name}" for name in names)
+        if path not in referenced and storage.get_modified_time(path) < older_than
+    ]
+    for path in orphans:
+        storage.delete(path)
+    return len(orphans)

@@ -1,14 +1,13 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import SuspiciousOperation
-from django.core.files.storage import FileSystemStorage
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from formtools.wizard.views import NamedUrlSessionWizardView
+from formtools.wizard.storage.base import BaseStorage
+from formtools.wizard.views import NamedUrlWizardView
 
 from accounts import services as account_services
 from offers import queries, services
@@ -45,7 +44,7 @@ def offer_new(request):
 @login_required
 def offer_detail(request, pk):
     offer = queries.get_offer_for_user(request.user, pk)
-    missing = services.incomplete_steps(offer) if offer.is_editable else []
+    missing = services.incomplete_steps_for_display(offer) if offer.is_editable else []
     context = {
         "offer": offer,
         "missing": missing,
@@ -85,15 +84,21 @@ def _progress(offer, current, done):
     ]
 
 
-class OfferWizard(LoginRequiredMixin, NamedUrlSessionWizardView):
-    """The publisher's wizard for one offer. The database holds the draft; the session only
-    remembers which step is current, so a draft continues on any device."""
+class RequestOnlyStorage(BaseStorage):
+    """formtools' bookkeeping, kept for one request only. The URL names the step and the
+    database holds the draft, so nothing has to outlive the request: no session writes on
+    every page, no step data piling up per offer, no temporary copies of uploads."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.init_data()
+
+
+class OfferWizard(LoginRequiredMixin, NamedUrlWizardView):
+    """The publisher's wizard for one offer; a draft continues on any device."""
 
     form_list = [(step.name, step.form_class) for step in STEPS]
-
-    @property
-    def file_storage(self):
-        return FileSystemStorage(location=settings.WIZARD_TMP_ROOT)
+    storage_name = "offers.views.RequestOnlyStorage"
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -122,7 +127,7 @@ class OfferWizard(LoginRequiredMixin, NamedUrlSessionWizardView):
     def get(self, request, *args, **kwargs):
         step = kwargs.get("step")
         if step is None:
-            missing = services.incomplete_steps(self.offer)
+            missing = services.incomplete_steps_for_display(self.offer)
             return redirect(self.get_step_url(missing[0] if missing else STEPS[-1].name))
         if step == self.done_step_name:
             return redirect(self.get_step_url(STEPS[-1].name))
@@ -151,6 +156,10 @@ class OfferWizard(LoginRequiredMixin, NamedUrlSessionWizardView):
         )
         return super().process_step(form)
 
+    def process_step_files(self, form):
+        # Accepted logos are already stored on the offer; formtools needs no copy of them.
+        return {}
+
     def render(self, form=None, **kwargs):
         uploads = self._uploads(form) if form is not None and form.is_bound else {}
         if uploads:
@@ -167,14 +176,13 @@ class OfferWizard(LoginRequiredMixin, NamedUrlSessionWizardView):
                 _("Your offer is not complete yet. Finish this step, then submit again."),
             )
             return redirect(self.get_step_url(incomplete.step))
-        self.storage.reset()
         messages.success(self.request, _("Your offer was submitted."))
         return redirect("offers:detail", pk=self.offer.pk)
 
     def get_context_data(self, form, **kwargs):
         context = super().get_context_data(form=form, **kwargs)
         current = self.steps.current
-        missing = services.incomplete_steps(self.offer)
+        missing = services.incomplete_steps_for_display(self.offer)
         done = {step.name for step in FORM_STEPS} - set(missing)
         context.update(
             offer=self.offer,

@@ -16,7 +16,6 @@ def _fast_password_hashing():
 def _isolated_media_and_cache(settings, tmp_path):
     """Uploads land in a fresh folder per test; lockout counters never leak between tests."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.WIZARD_TMP_ROOT = tmp_path / "media" / "wizard-tmp"
     cache.clear()
     yield
     cache.clear()

@@ -1,45 +1,55 @@
-"""Housekeeping: temporary wizard uploads of abandoned sessions are removed."""
+"""Housekeeping: logo files no offer refers to (a wizard step that never committed) go away."""
 
 import os
 import time
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 
+from tests.factories import OfferFactory
 
-@pytest.fixture
-def wizard_tmp(settings):
-    settings.WIZARD_TMP_ROOT.mkdir(parents=True)
-    return settings.WIZARD_TMP_ROOT
+pytestmark = pytest.mark.django_db
 
 
-def _file(folder, name, age_hours):
-    path = folder / name
-    path.write_bytes(b"\x89PNG")
+def _stray_file(name, age_hours):
+    path = default_storage.save(f"logos/{name}", ContentFile(b"\x89PNG"))
     then = time.time() - age_hours * 3600
-    os.utime(path, (then, then))
+    os.utime(default_storage.path(path), (then, then))
     return path
 
 
-def test_only_uploads_older_than_the_limit_are_removed(wizard_tmp, capsys):
-    old = _file(wizard_tmp, "old.png", age_hours=30)
-    fresh = _file(wizard_tmp, "fresh.png", age_hours=1)
-
-    call_command("clean_wizard_uploads", "--older-than-hours", "24")
-
-    assert (old.exists(), fresh.exists()) == (False, True)
-    assert capsys.readouterr().out == "Removed 1 temporary upload(s).\n"
+def _age_all_files(hours):
+    folder = default_storage.path("logos")
+    then = time.time() - hours * 3600
+    for name in os.listdir(folder):
+        os.utime(os.path.join(folder, name), (then, then))
 
 
-def test_cleaning_before_any_upload_exists_is_quiet(settings, capsys):
-    call_command("clean_wizard_uploads")
+def test_only_old_files_that_no_offer_refers_to_are_removed(alice, capsys):
+    offer = OfferFactory(owner=alice)
+    _age_all_files(hours=48)
+    orphan = _stray_file("orphan.png", age_hours=30)
+    in_flight = _stray_file("in-flight.png", age_hours=1)
 
-    assert capsys.readouterr().out == "Removed 0 temporary upload(s).\n"
+    call_command("clean_orphaned_uploads", "--older-than-hours", "24")
+
+    assert default_storage.exists(orphan) is False
+    assert default_storage.exists(in_flight) is True
+    assert all(default_storage.exists(logo.image.name) for logo in offer.logos.all())
+    assert capsys.readouterr().out == "Removed 1 orphaned upload(s).\n"
 
 
-def test_the_periodic_task_does_the_same(wizard_tmp):
-    from offers.tasks import clean_wizard_uploads
+def test_cleaning_before_any_upload_exists_is_quiet(capsys):
+    call_command("clean_orphaned_uploads")
 
-    _file(wizard_tmp, "old.png", age_hours=48)
+    assert capsys.readouterr().out == "Removed 0 orphaned upload(s).\n"
 
-    assert clean_wizard_uploads.delay().get() == 1
+
+def test_the_periodic_task_does_the_same():
+    from offers.tasks import clean_orphaned_uploads
+
+    _stray_file("orphan.png", age_hours=48)
+
+    assert clean_orphaned_uploads.delay().get() == 1

@@ -371,3 +371,13 @@ def test_a_post_naming_a_step_that_does_not_exist_is_a_bad_request(alice_client,
     )
 
     assert response.status_code == 400
+
+
+def test_walking_the_wizard_writes_nothing_to_the_session(alice_client, draft):
+    before = dict(alice_client.session.items())
+
+    alice_client.get(step_url(draft, "technical"))
+    post_step(alice_client, draft, "technical", TECHNICAL)
+    post_step(alice_client, draft, "marketing", MARKETING, logo_files())
+
+    assert dict(alice_client.session.items()) == before
