@@ -381,3 +381,19 @@ def test_walking_the_wizard_writes_nothing_to_the_session(alice_client, draft):
     post_step(alice_client, draft, "marketing", MARKETING, logo_files())
 
     assert dict(alice_client.session.items()) == before
+
+
+def test_the_progress_follows_each_saved_step_at_once(alice_client, alice):
+    offer = OfferFactory(owner=alice, support_model="", with_logos=False)
+    review = step_url(offer, "review")
+    assert alice_client.get(review).context["missing"] == ["business", "marketing"]
+
+    post_step(alice_client, offer, "business", BUSINESS)
+    assert alice_client.get(review).context["missing"] == ["marketing"]
+
+    post_step(alice_client, offer, "marketing", MARKETING, logo_files())
+    assert alice_client.get(review).context["missing"] == []
+
+    alice.publisher_profile.company_name = ""
+    alice.publisher_profile.save()
+    assert alice_client.get(review).context["missing"] == ["publisher"]
