@@ -254,7 +254,8 @@ class MarketingForm(OfferStepForm):
         name = self.fields["app_name"]
         name.validators.append(MaxLengthValidator(req.app_name_max_chars))
         name.widget.attrs["maxlength"] = req.app_name_max_chars
-        stored = {logo.slot for logo in self.offer.logos.all()}
+        self.stored_logos = {logo.slot: logo for logo in self.offer.logos.all()}
+        stored = self.stored_logos
         for slot in req.logo_slots:
             self.fields[self.logo_field_name(slot)] = LogoField(
                 slot=slot,
@@ -272,8 +273,12 @@ class MarketingForm(OfferStepForm):
     def logo_field_name(slot):
         return f"logo_{slot.key}"
 
-    def logo_fields(self):
-        return [self[self.logo_field_name(slot)] for slot in self.requirements.logo_slots]
+    def logo_rows(self):
+        """Each slot's field beside the logo already stored for it, if any."""
+        return [
+            (self[self.logo_field_name(slot)], self.stored_logos.get(slot.key))
+            for slot in self.requirements.logo_slots
+        ]
 
     def clean_description(self):
         req = self.requirements

@@ -68,10 +68,14 @@ def save_step(offer, step_name, cleaned_data, *, uploads=None):
 
 @transaction.atomic
 def store_logos(offer, uploads):
-    """Keep accepted logos under a random name; a replaced file is deleted once this commits."""
+    """Keep accepted logos under a random name; a replaced file is deleted once this commits.
+
+    Returns the new Logo rows by slot.
+    """
     _ensure_editable(offer)
     # Two tabs uploading to one slot at once take turns instead of colliding on the slot.
     Offer.objects.select_for_update().only("pk").get(pk=offer.pk)
+    stored = {}
     for slot_key, upload in uploads.items():
         slot = offer.requirements.slot(slot_key)
         old = Logo.objects.filter(offer=offer, slot=slot_key).first()
@@ -79,7 +83,7 @@ def store_logos(offer, uploads):
             old_file = old.image
             transaction.on_commit(lambda f=old_file: f.storage.delete(f.name))
             old.delete()
-        Logo.objects.create(
+        stored[slot_key] = Logo.objects.create(
             offer=offer,
             slot=slot_key,
             image=upload,
@@ -88,8 +92,7 @@ def store_logos(offer, uploads):
             size_bytes=upload.size,
         )
     offer.save(update_fields=["updated_at"])
-    # The offer's cached logos (prefetched for the page) are stale now.
-    getattr(offer, "_prefetched_objects_cache", {}).pop("logos", None)
+    return stored
 
 
 def incomplete_steps(offer):

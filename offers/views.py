@@ -163,8 +163,9 @@ class OfferWizard(LoginRequiredMixin, NamedUrlWizardView):
     def render(self, form=None, **kwargs):
         uploads = self._uploads(form) if form is not None and form.is_bound else {}
         if uploads:
-            # Keep every logo that passed its checks, even when another field failed.
-            services.store_logos(self.offer, uploads)
+            # Keep every logo that passed its checks, even when another field failed, and
+            # show it as stored on the page that asks to fix the rest.
+            form.stored_logos.update(services.store_logos(self.offer, uploads))
         return super().render(form, **kwargs)
 
     def render_done(self, form, **kwargs):
