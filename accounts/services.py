@@ -53,6 +53,13 @@ def clear_failed_logins(email, request):
     cache.delete(f"{account_key}:count")
 
 
+def lift_account_lockout(email):
+    """A password reset proves the mailbox: the account may sign in at once with the new
+    password, as the lockout message promises. The client addresses' counts stay."""
+    (account_key, _limit), _client = _lock_keys(email, None)
+    cache.delete_many([f"{account_key}:count", f"{account_key}:until"])
+
+
 def sign_up(*, email, password):
     """A new publisher account: anyone may sign up as a publisher, never as staff."""
     return User.objects.create_user(email=email, password=password, role=Role.PUBLISHER)

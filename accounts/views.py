@@ -30,6 +30,13 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.lift_account_lockout(form.user.email)
+        return response
+
+
 @login_required
 def profile(request):
     form = PublisherProfileForm(

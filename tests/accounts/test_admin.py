@@ -1,0 +1,374 @@
+"""The first administrator, and the Django admin's user list: columns, search, actions, roles."""
+
+import pytest
+from django.contrib import auth
+from django.contrib.messages import get_messages
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import Role, User
+from tests.factories import PublisherProfileFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+USERS_URL = "/admin/accounts/user/"
+ADMIN_PASSWORD = "Granite-meadow-falcon-88"
+
+
+def change_url(user):
+    return f"{USERS_URL}{user.pk}/change/"
+
+
+@pytest.fixture
+def root(db):
+    return User.objects.create_superuser("root@example.com", ADMIN_PASSWORD)
+
+
+@pytest.fixture
+def admin_client(client, root):
+    client.force_login(root)
+    return client
+
+
+@pytest.fixture
+def reviewer(db):
+    return UserFactory(email="rita@example.com", role=Role.REVIEWER)
+
+
+def emails_listed(response):
+    return [user.email for user in response.context["cl"].result_list]
+
+
+# The first administrator, made on the command line.
+
+
+def test_createsuperuser_without_prompts_makes_an_admin_from_the_environment(monkeypatch):
+    monkeypatch.setenv("DJANGO_SUPERUSER_EMAIL", "Root@Example.COM")
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", ADMIN_PASSWORD)
+
+    call_command("createsuperuser", "--noinput", verbosity=0)
+
+    user = User.objects.get()
+    assert user.email == "root@example.com"
+    assert (user.role, user.is_staff, user.is_superuser, user.is_active) == (
+        Role.ADMIN,
+        True,
+        True,
+        True,
+    )
+    assert user.check_password(ADMIN_PASSWORD)
+
+
+def test_the_superuser_from_the_command_line_logs_in_and_reaches_the_admin(client, monkeypatch):
+    monkeypatch.setenv("DJANGO_SUPERUSER_EMAIL", "root@example.com")
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", ADMIN_PASSWORD)
+    call_command("createsuperuser", "--noinput", verbosity=0)
+
+    response = client.post(
+        "/accounts/login/", {"username": "root@example.com", "password": ADMIN_PASSWORD}
+    )
+
+    assert response["Location"] == "/offers/"
+    assert client.get(USERS_URL).status_code == 200
+
+
+def test_createsuperuser_refuses_an_address_already_in_use_in_any_case(alice, monkeypatch):
+    monkeypatch.setenv("DJANGO_SUPERUSER_EMAIL", "ALICE@example.com")
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", ADMIN_PASSWORD)
+
+    with pytest.raises(CommandError, match="^Error: That e-mail address is already taken.$"):
+        call_command("createsuperuser", "--noinput", verbosity=0)
+    assert User.objects.get().role == Role.PUBLISHER
+
+
+def test_createsuperuser_without_prompts_needs_an_email_address(monkeypatch):
+    monkeypatch.delenv("DJANGO_SUPERUSER_EMAIL", raising=False)
+
+    with pytest.raises(CommandError, match="^You must use --email with --noinput.$"):
+        call_command("createsuperuser", "--noinput", verbosity=0)
+    assert User.objects.exists() is False
+
+
+def test_createsuperuser_without_a_password_leaves_one_that_cannot_log_in(monkeypatch):
+    monkeypatch.setenv("DJANGO_SUPERUSER_EMAIL", "root@example.com")
+    monkeypatch.delenv("DJANGO_SUPERUSER_PASSWORD", raising=False)
+
+    call_command("createsuperuser", "--noinput", verbosity=0)
+
+    assert User.objects.get().has_usable_password() is False
+
+
+# Who reaches the admin.
+
+
+def test_an_admin_sees_the_user_list(admin_client):
+    assert admin_client.get(USERS_URL).status_code == 200
+
+
+@pytest.mark.parametrize("who", ["alice", "reviewer"])
+def test_a_publisher_or_reviewer_is_sent_to_the_admin_login(client, who, request):
+    client.force_login(request.getfixturevalue(who))
+
+    response = client.get(USERS_URL)
+
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/login/?next=/admin/accounts/user/"
+
+
+def test_an_anonymous_visitor_is_sent_to_the_admin_login(client):
+    assert client.get(USERS_URL)["Location"] == "/admin/login/?next=/admin/accounts/user/"
+
+
+def test_a_publisher_cannot_log_in_through_the_admin_login(client, alice, password):
+    response = client.post(
+        "/admin/login/?next=/admin/", {"username": "alice@example.com", "password": password}
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "Please enter the correct e-mail address and password for a staff account. Note that "
+        "both fields may be case-sensitive."
+    ]
+
+
+# The user list.
+
+
+def test_the_user_list_shows_email_role_and_company(admin_client, alice, reviewer, newcomer):
+    response = admin_client.get(USERS_URL)
+
+    headers = [header["text"] for header in response.context["result_headers"][1:]]
+    assert headers == [
+        "e-mail address",
+        "role",
+        "company",
+        "active",
+        "last login",
+        "date joined",
+    ]
+    rows = {
+        user.email: (user.get_role_display(), response.context["cl"].model_admin.company(user))
+        for user in response.context["cl"].result_list
+    }
+    assert rows == {
+        "alice@example.com": ("Publisher", "Alice Apps"),
+        "new@example.com": ("Publisher", "—"),
+        "rita@example.com": ("Reviewer", "—"),
+        "root@example.com": ("Admin", "—"),
+    }
+    html = response.content.decode()
+    assert '<td class="field-role">Reviewer</td>' in html
+    assert '<td class="field-company">Alice Apps</td>' in html
+
+
+def test_the_user_list_is_ordered_by_email_address(admin_client, alice, bob, newcomer):
+    assert emails_listed(admin_client.get(USERS_URL)) == [
+        "alice@example.com",
+        "bob@example.com",
+        "new@example.com",
+        "root@example.com",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("query", "emails"),
+    [
+        ("alice", ["alice@example.com"]),
+        ("BOB@EXAMPLE", ["bob@example.com"]),
+        ("Bob Software", ["bob@example.com"]),
+        ("software", ["bob@example.com"]),
+        ("apps", ["alice@example.com"]),
+        ("example.com", ["alice@example.com", "bob@example.com", "root@example.com"]),
+        ("contoso", []),
+    ],
+)
+def test_search_finds_users_by_email_or_company_name(admin_client, alice, bob, query, emails):
+    response = admin_client.get(USERS_URL, {"q": query})
+
+    assert emails_listed(response) == emails
+
+
+def test_the_list_can_be_filtered_by_role(admin_client, alice, reviewer):
+    response = admin_client.get(USERS_URL, {"role__exact": "reviewer"})
+
+    assert emails_listed(response) == ["rita@example.com"]
+
+
+def list_queries(client):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(USERS_URL)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_the_user_list_makes_the_same_queries_for_1_user_as_for_20(admin_client):
+    only_the_admin = list_queries(admin_client)
+    PublisherProfileFactory.create_batch(10)
+    UserFactory.create_batch(9)
+    twenty_users = list_queries(admin_client)
+
+    assert User.objects.count() == 20
+    # The session, the signed-in admin, two counts and one page of users with their profiles.
+    assert only_the_admin == twenty_users == 5
+
+
+# Actions.
+
+
+def deactivate(client, *users):
+    return client.post(
+        USERS_URL,
+        {"action": "deactivate", "_selected_action": [user.pk for user in users], "index": "0"},
+    )
+
+
+def test_the_deactivate_action_deactivates_the_selected_accounts(admin_client, alice, bob):
+    response = deactivate(admin_client, alice)
+
+    assert response["Location"] == USERS_URL
+    assert [str(m) for m in get_messages(response.wsgi_request)] == ["1 account deactivated."]
+    assert dict(User.objects.values_list("email", "is_active")) == {
+        "alice@example.com": False,
+        "bob@example.com": True,
+        "root@example.com": True,
+    }
+
+
+def test_the_deactivate_action_never_deactivates_the_acting_admin(admin_client, root, alice, bob):
+    response = deactivate(admin_client, root, alice, bob)
+
+    assert [str(m) for m in get_messages(response.wsgi_request)] == ["2 accounts deactivated."]
+    root.refresh_from_db()
+    assert root.is_active is True
+    assert auth.get_user(admin_client) == root
+    assert list(User.objects.filter(is_active=False).order_by("email")) == [alice, bob]
+
+
+def test_a_deactivated_publisher_can_no_longer_log_in(admin_client, client, alice, password):
+    deactivate(admin_client, alice)
+    admin_client.post("/accounts/logout/")
+
+    response = client.post(
+        "/accounts/login/", {"username": "alice@example.com", "password": password}
+    )
+
+    assert response.status_code == 200
+    assert auth.get_user(client).is_authenticated is False
+
+
+def test_the_activate_action_activates_the_selected_accounts(admin_client, alice):
+    alice.is_active = False
+    alice.save()
+
+    response = admin_client.post(
+        USERS_URL, {"action": "activate", "_selected_action": [alice.pk], "index": "0"}
+    )
+
+    assert [str(m) for m in get_messages(response.wsgi_request)] == ["1 account activated."]
+    alice.refresh_from_db()
+    assert alice.is_active is True
+
+
+# Roles through the change form: staff status follows the role.
+
+
+def change_form_data(user, role):
+    data = {
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "role": role,
+        "is_active": "on",
+        "publisher_profile-TOTAL_FORMS": "0",
+        "publisher_profile-INITIAL_FORMS": "0",
+        "publisher_profile-MIN_NUM_FORMS": "0",
+        "publisher_profile-MAX_NUM_FORMS": "1",
+        "_save": "Save",
+    }
+    profile = getattr(user, "publisher_profile", None)
+    if profile:
+        data.update(
+            {
+                "publisher_profile-TOTAL_FORMS": "1",
+                "publisher_profile-INITIAL_FORMS": "1",
+                "publisher_profile-0-id": str(profile.pk),
+                "publisher_profile-0-user": str(user.pk),
+                "publisher_profile-0-company_name": profile.company_name,
+                "publisher_profile-0-registration_type": profile.registration_type,
+                "publisher_profile-0-mpn_id": profile.mpn_id,
+                "publisher_profile-0-marketplace_publisher_id": profile.marketplace_publisher_id,
+                "publisher_profile-0-microsoft_account": profile.microsoft_account,
+            }
+        )
+    return data
+
+
+def test_the_change_form_offers_the_role_but_not_the_staff_or_superuser_flags(admin_client, alice):
+    form = admin_client.get(change_url(alice)).context["adminform"].form
+
+    assert list(form.fields) == [
+        "email",
+        "password",
+        "first_name",
+        "last_name",
+        "role",
+        "is_active",
+    ]
+
+
+def test_making_a_publisher_an_admin_makes_them_staff(admin_client, alice):
+    response = admin_client.post(change_url(alice), change_form_data(alice, "admin"))
+
+    assert response["Location"] == USERS_URL
+    alice.refresh_from_db()
+    assert (alice.role, alice.is_staff, alice.is_superuser) == (Role.ADMIN, True, False)
+    assert alice.publisher_profile.company_name == "Alice Apps"
+
+
+def test_making_an_admin_a_publisher_again_removes_staff(admin_client, alice):
+    admin_client.post(change_url(alice), change_form_data(alice, "admin"))
+    alice.refresh_from_db()
+
+    response = admin_client.post(change_url(alice), change_form_data(alice, "publisher"))
+
+    assert response["Location"] == USERS_URL
+    alice.refresh_from_db()
+    assert (alice.role, alice.is_staff) == (Role.PUBLISHER, False)
+
+
+def test_making_a_newcomer_a_reviewer_does_not_make_them_staff(admin_client, newcomer):
+    admin_client.post(change_url(newcomer), change_form_data(newcomer, "reviewer"))
+
+    newcomer.refresh_from_db()
+    assert (newcomer.role, newcomer.is_staff) == (Role.REVIEWER, False)
+
+
+def test_a_former_admin_is_sent_to_the_admin_login(admin_client, client, alice):
+    admin_client.post(change_url(alice), change_form_data(alice, "admin"))
+    alice.refresh_from_db()
+    admin_client.post(change_url(alice), change_form_data(alice, "publisher"))
+    client.force_login(User.objects.get(pk=alice.pk))
+
+    assert client.get(USERS_URL)["Location"] == "/admin/login/?next=/admin/accounts/user/"
+
+
+def test_an_admin_adds_a_reviewer_through_the_add_form(admin_client):
+    response = admin_client.post(
+        f"{USERS_URL}add/",
+        {
+            "email": "rita@example.com",
+            "role": "reviewer",
+            "usable_password": "true",
+            "password1": ADMIN_PASSWORD,
+            "password2": ADMIN_PASSWORD,
+            "publisher_profile-TOTAL_FORMS": "0",
+            "publisher_profile-INITIAL_FORMS": "0",
+            "_save": "Save",
+        },
+    )
+
+    rita = User.objects.get(email="rita@example.com")
+    assert response["Location"] == change_url(rita)
+    assert (rita.role, rita.is_staff, rita.is_superuser) == (Role.REVIEWER, False, False)
+    assert rita.check_password(ADMIN_PASSWORD)
