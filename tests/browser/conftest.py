@@ -1,0 +1,106 @@
+"""Browser tests: Playwright drives Debian's Chromium against pytest-django's live server.
+
+Chromium comes from the system (apt-get install chromium), never from `playwright install`.
+Without it these tests are skipped, unless REQUIRE_BROWSER=1 (as in CI), where that is a failure.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API keeps an event loop running in this thread; without this, Django
+# refuses ORM calls made from the test itself ("You cannot call this from an async context").
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+# A wizard page answers in milliseconds; waiting longer than this means something is wrong.
+TIMEOUT_MS = 10_000
+
+_failed = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Remember whether the test body failed, so the page fixture can keep a screenshot."""
+    report = yield
+    if report.when == "call":
+        item.stash[_failed] = report.failed
+    return report
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        reason = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)."
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"REQUIRE_BROWSER=1 but {reason}", pytrace=False)
+        pytest.skip(f"Browser tests need Chromium: {reason}")
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    try:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+    finally:
+        playwright.stop()
+
+
+@pytest.fixture
+def page(browser, live_server, request):
+    """A fresh browser context per test: no cookies or session carried over."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=TIMEOUT_MS)
+    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    script_errors = []
+    page.on("pageerror", lambda error: script_errors.append(str(error)))
+    yield page
+    if request.node.stash.get(_failed, False):
+        page.screenshot(path=_artifact_path(request.node.name, "failure"), full_page=True)
+    context.close()
+    assert script_errors == [], f"JavaScript errors on the page: {script_errors}"
+
+
+@pytest.fixture
+def screenshot(page, request):
+    """`screenshot("marketing")` keeps a full-page picture in test-artifacts/<test name>/."""
+    count = 0
+
+    def take(label):
+        nonlocal count
+        count += 1
+        scroll = page.evaluate("[scrollX, scrollY]")
+        page.screenshot(
+            path=_artifact_path(request.node.name, f"{count:02d}-{label}"), full_page=True
+        )
+        # This Chromium leaves the page scrolled elsewhere than its compositor after a full-page
+        # capture, so the next click would land off target (on the form, not its button).
+        # Scrolling back by script puts both in the same place again.
+        page.evaluate("([x, y]) => scrollTo(x, y)", scroll)
+
+    return take
+
+
+def _artifact_path(test_name, label):
+    folder = ARTIFACTS / re.sub(r"[^\w.-]+", "_", test_name)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{label}.png"
