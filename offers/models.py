@@ -88,6 +88,11 @@ class Offer(models.Model):
         return self.status == OfferStatus.DRAFT
 
     @property
+    def logos_in_slot_order(self):
+        order = {slot.key: index for index, slot in enumerate(self.requirements.logo_slots)}
+        return sorted(self.logos.all(), key=lambda logo: order.get(logo.slot, len(order)))
+
+    @property
     def integration_labels(self):
         labels = dict(Integration.choices)
         return [

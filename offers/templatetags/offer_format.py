@@ -1,0 +1,18 @@
+from decimal import Decimal
+
+from django import template
+from django.utils import formats
+
+register = template.Library()
+
+
+@register.filter
+def plain_number(value):
+    """A decimal as the publisher typed it, in the page's language: 99.950 shows as 99.95
+    (99,95 in Dutch), 100.000 as 100."""
+    if value is None or value == "":
+        return ""
+    normal = Decimal(value).normalize()
+    if normal == normal.to_integral():
+        normal = normal.quantize(Decimal(1))
+    return formats.number_format(normal, use_l10n=True)
