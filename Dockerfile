@@ -6,7 +6,9 @@ COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
 RUN DEBUG=1 python manage.py collectstatic --noinput
-RUN useradd --system --home /app offerdesk && mkdir -p /app/var && chown offerdesk /app/var
+# The uploads volume mounts at /app/var/media; made here so that it belongs to the app user.
+RUN useradd --system --home /app offerdesk && mkdir -p /app/var/media \
+    && chown -R offerdesk /app/var
 USER offerdesk
 EXPOSE 8000
 CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

@@ -4,16 +4,17 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.forms import UniqueEmailMixin
 from accounts.models import PublisherProfile, User
 
 
-class UserCreationAdminForm(AdminUserCreationForm):
+class UserCreationAdminForm(UniqueEmailMixin, AdminUserCreationForm):
     class Meta:
         model = User
         fields = ("email", "role")
 
 
-class UserChangeAdminForm(UserChangeForm):
+class UserChangeAdminForm(UniqueEmailMixin, UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"

@@ -9,24 +9,35 @@ from accounts.models import RegistrationType
 from accounts.validators import validate_mpn_id, validate_publisher_id
 
 
-class SignUpForm(BaseUserCreationForm):
+def duplicate_email_error():
+    return forms.ValidationError(
+        _(
+            "An account with this e-mail address already exists. Log in, or reset the "
+            "password if you have forgotten it."
+        ),
+        code="duplicate_email",
+    )
+
+
+class UniqueEmailMixin:
+    """E-mail addresses are stored lowercase and belong to one account, whatever their case."""
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        others = get_user_model().objects.filter(email__iexact=email)
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise duplicate_email_error()
+        return email
+
+
+class SignUpForm(UniqueEmailMixin, BaseUserCreationForm):
     class Meta:
         model = get_user_model()
         fields = ("email",)
         labels = {"email": _("E-mail address")}
         help_texts = {"email": _("You sign in with this address.")}
-
-    def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if get_user_model().objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _(
-                    "An account with this e-mail address already exists. Log in, or reset the "
-                    "password if you have forgotten it."
-                ),
-                code="duplicate_email",
-            )
-        return email
 
 
 class LoginForm(AuthenticationForm):
@@ -66,10 +77,10 @@ class LoginForm(AuthenticationForm):
         minutes = max(1, -(-seconds // 60))
         return forms.ValidationError(
             ngettext(
-                "Too many failed sign-in attempts. Sign-in is paused for this account; "
-                "try again in %(minutes)d minute, or reset your password.",
-                "Too many failed sign-in attempts. Sign-in is paused for this account; "
-                "try again in %(minutes)d minutes, or reset your password.",
+                "Too many failed sign-in attempts. Sign-in is paused; try again in "
+                "%(minutes)d minute, or reset your password.",
+                "Too many failed sign-in attempts. Sign-in is paused; try again in "
+                "%(minutes)d minutes, or reset your password.",
                 minutes,
             ),
             code="locked_out",

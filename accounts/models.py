@@ -54,10 +54,11 @@ class User(AbstractUser):
         constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
 
     def save(self, *args, **kwargs):
-        # Only admins reach the Django admin; the flag follows the role so they never disagree.
-        self.is_staff = self.role == Role.ADMIN
+        # The admin role is the Django admin's superuser: admins manage every account. The flags
+        # follow the role so that they can never disagree with it.
+        self.is_staff = self.is_superuser = self.role == Role.ADMIN
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "is_staff"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "is_staff", "is_superuser"}
         super().save(*args, **kwargs)
 
     @property

@@ -40,10 +40,19 @@ def record_failed_login(email, request):
     """Count a failed sign-in; at the limit, lock the key for LOGIN_LOCKOUT_SECONDS."""
     window = settings.LOGIN_LOCKOUT_SECONDS
     for key, limit in _lock_keys(email, request):
-        cache.add(f"{key}:count", 0, timeout=window)
-        if cache.incr(f"{key}:count") >= limit:
+        if _increment(f"{key}:count", window) >= limit:
             cache.set(f"{key}:until", _now() + window, timeout=window + 60)
             cache.delete(f"{key}:count")
+
+
+def _increment(key, timeout):
+    cache.add(key, 0, timeout=timeout)
+    try:
+        return cache.incr(key)
+    except ValueError:
+        # The count expired between add and incr: this failure starts a new window.
+        cache.set(key, 1, timeout=timeout)
+        return 1
 
 
 def clear_failed_logins(email, request):
@@ -62,7 +71,8 @@ def lift_account_lockout(email):
 
 def sign_up(*, email, password):
     """A new publisher account: anyone may sign up as a publisher, never as staff."""
-    return User.objects.create_user(email=email, password=password, role=Role.PUBLISHER)
+    with transaction.atomic():
+        return User.objects.create_user(email=email, password=password, role=Role.PUBLISHER)
 
 
 def publisher_profile_initial(user):

@@ -2,12 +2,13 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 
 from accounts import services
-from accounts.forms import LoginForm, PublisherProfileForm, SignUpForm
+from accounts.forms import LoginForm, PublisherProfileForm, SignUpForm, duplicate_email_error
 
 
 @sensitive_post_parameters("password1", "password2")
@@ -16,9 +17,14 @@ def sign_up(request):
         return redirect("offers:list")
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = services.sign_up(
-            email=form.cleaned_data["email"], password=form.cleaned_data["password1"]
-        )
+        try:
+            user = services.sign_up(
+                email=form.cleaned_data["email"], password=form.cleaned_data["password1"]
+            )
+        except IntegrityError:
+            # The same address signed up a moment ago, between our check and the insert.
+            form.add_error("email", duplicate_email_error())
+            return render(request, "accounts/sign_up.html", {"form": form})
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome to Offer Desk. Start your first offer below."))
         return redirect("offers:list")

@@ -1,7 +1,7 @@
 """Small helpers that read the environment and fail loudly on a malformed value."""
 
 import os
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -60,4 +60,6 @@ def database_from_url(url):
         "PASSWORD": unquote(parts.password or ""),
         "HOST": parts.hostname or "",
         "PORT": str(port or ""),
+        # ?sslmode=require and the like go to the driver as they are.
+        "OPTIONS": dict(parse_qsl(parts.query)),
     }

@@ -317,13 +317,31 @@ def test_the_change_form_offers_the_role_but_not_the_staff_or_superuser_flags(ad
     ]
 
 
-def test_making_a_publisher_an_admin_makes_them_staff(admin_client, alice):
+def test_making_a_publisher_an_admin_lets_them_manage_accounts(admin_client, client, alice):
     response = admin_client.post(change_url(alice), change_form_data(alice, "admin"))
 
     assert response["Location"] == USERS_URL
     alice.refresh_from_db()
-    assert (alice.role, alice.is_staff, alice.is_superuser) == (Role.ADMIN, True, False)
+    assert (alice.role, alice.is_staff, alice.is_superuser) == (Role.ADMIN, True, True)
     assert alice.publisher_profile.company_name == "Alice Apps"
+    client.force_login(alice)
+    assert client.get(USERS_URL).status_code == 200
+
+
+def test_an_e_mail_address_typed_in_the_admin_is_stored_lowercase_and_unique(
+    admin_client, alice, bob
+):
+    data = {**change_form_data(alice, "publisher"), "email": "Alice.New@Example.COM"}
+    admin_client.post(change_url(alice), data)
+    alice.refresh_from_db()
+    assert alice.email == "alice.new@example.com"
+
+    taken = {**change_form_data(bob, "publisher"), "email": "ALICE.NEW@example.com"}
+    response = admin_client.post(change_url(bob), taken)
+    assert response.context["adminform"].form.errors["email"] == [
+        "An account with this e-mail address already exists. Log in, or reset the password "
+        "if you have forgotten it."
+    ]
 
 
 def test_making_an_admin_a_publisher_again_removes_staff(admin_client, alice):

@@ -20,13 +20,13 @@ INVALID_LOGIN = (
 def locked_out(minutes):
     unit = "minute" if minutes == 1 else "minutes"
     return (
-        "Too many failed sign-in attempts. Sign-in is paused for this account; "
+        "Too many failed sign-in attempts. Sign-in is paused; "
         f"try again in {minutes} {unit}, or reset your password."
     )
 
 
 LOCKED_15_MINUTES = (
-    "Too many failed sign-in attempts. Sign-in is paused for this account; "
+    "Too many failed sign-in attempts. Sign-in is paused; "
     "try again in 15 minutes, or reset your password."
 )
 
@@ -192,7 +192,7 @@ def test_the_pause_counts_down_in_whole_minutes_rounded_up(client, alice, passwo
     assert form_errors(log_in(client, "alice@example.com", password)) == [locked_out(5)]
     clock.advance(4 * 60 + 30)
     assert form_errors(log_in(client, "alice@example.com", password)) == [
-        "Too many failed sign-in attempts. Sign-in is paused for this account; "
+        "Too many failed sign-in attempts. Sign-in is paused; "
         "try again in 1 minute, or reset your password."
     ]
 
@@ -320,3 +320,17 @@ def test_the_page_header_logs_out_with_a_post_form(alice_client):
     html = alice_client.get("/offers/").content.decode()
 
     assert '<form method="post" action="/accounts/logout/" class="inline-form">' in html
+
+
+def test_a_failure_count_that_expires_mid_update_starts_a_new_window(monkeypatch, rf):
+    from django.core.cache import cache
+
+    from accounts import services
+
+    def expired_incr(key, delta=1):
+        raise ValueError(f"Key '{key}' not found")
+
+    monkeypatch.setattr(cache, "incr", expired_incr)
+    services.record_failed_login("alice@example.com", rf.get("/"))
+
+    assert cache.get("login:email:alice@example.com:count") == 1

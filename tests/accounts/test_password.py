@@ -178,7 +178,7 @@ def test_a_deactivated_account_gets_no_reset_mail(client, alice):
 
 
 LOCKED = (
-    "Too many failed sign-in attempts. Sign-in is paused for this account; "
+    "Too many failed sign-in attempts. Sign-in is paused; "
     "try again in 15 minutes, or reset your password."
 )
 

@@ -153,3 +153,30 @@ def test_a_signed_in_user_visiting_sign_up_is_sent_to_their_offers(client, alice
     response = sign_up(client, email="someone-else@example.com")
     assert response["Location"] == "/offers/"
     assert User.objects.count() == 1
+
+
+def test_two_sign_ups_for_one_address_at_the_same_moment_give_the_form_error(client, monkeypatch):
+    from accounts import services
+    from accounts.models import User
+
+    real_sign_up = services.sign_up
+
+    def someone_else_got_there_first(*, email, password):
+        User.objects.create_user(email=email, password=password)
+        return real_sign_up(email=email, password=password)
+
+    monkeypatch.setattr(services, "sign_up", someone_else_got_there_first)
+    response = client.post(
+        "/accounts/sign-up/",
+        {
+            "email": "race@example.com",
+            "password1": "a-Very-good-pass-77",
+            "password2": "a-Very-good-pass-77",
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["email"] == [
+        "An account with this e-mail address already exists. Log in, or reset the password "
+        "if you have forgotten it."
+    ]

@@ -131,6 +131,7 @@ def test_the_database_url_names_the_database_the_db_service_creates(services):
         "PASSWORD": "s3cret",
         "HOST": "db",
         "PORT": "5432",
+        "OPTIONS": {},
     }
 
 

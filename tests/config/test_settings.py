@@ -113,7 +113,14 @@ def test_database_from_url_reads_every_part_of_a_postgres_url():
         "PASSWORD": "p",
         "HOST": "h",
         "PORT": "5433",
+        "OPTIONS": {},
     }
+
+
+def test_database_from_url_passes_query_options_to_the_driver():
+    settings = database_from_url("postgres://u@h/db?sslmode=require&connect_timeout=5")
+
+    assert settings["OPTIONS"] == {"sslmode": "require", "connect_timeout": "5"}
 
 
 def test_database_from_url_accepts_postgresql_and_leaves_out_what_is_not_given():
@@ -124,6 +131,7 @@ def test_database_from_url_accepts_postgresql_and_leaves_out_what_is_not_given()
         "PASSWORD": "",
         "HOST": "db.internal",
         "PORT": "",
+        "OPTIONS": {},
     }
 
 
