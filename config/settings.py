@@ -77,7 +77,16 @@ else:
     # The embedded default: a file under var/, made on first use so any command just works.
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
-        "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "db.sqlite3"}
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": VAR_DIR / "db.sqlite3",
+            # WAL lets the web server read while the worker writes; IMMEDIATE takes the write
+            # lock up front instead of failing with "database is locked" half-way.
+            "OPTIONS": {
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "transaction_mode": "IMMEDIATE",
+            },
+        }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
