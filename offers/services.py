@@ -100,24 +100,33 @@ def incomplete_steps(offer):
     return [step.name for step in FORM_STEPS if not _stored_step_is_valid(offer, step)]
 
 
-def incomplete_steps_for_display(offer):
-    """incomplete_steps for pages, remembered until the offer or the profile changes.
+def _offer_stamp(offer):
+    """A version of everything stored for an offer and its publisher, for cache keys.
 
-    Re-validating four forms costs more than the rest of a wizard page's logic. Every change
-    to the answers moves offer.updated_at (logos included) or the profile's updated_at, so
-    those make the key and nothing has to be invalidated. Submitting does not use this.
+    Every change to the answers moves offer.updated_at (logos and status included) or the
+    profile's updated_at, so a key made of them never needs invalidating.
     """
-    profile = getattr(offer.owner, "publisher_profile", None)
-    key = ":".join(
+    owner = offer.owner
+    profile = getattr(owner, "publisher_profile", None)
+    return ":".join(
         str(part)
         for part in (
-            "offer-incomplete",
             offer.pk,
             offer.requirements_version,
             offer.updated_at.timestamp(),
             profile.updated_at.timestamp() if profile else "-",
+            owner.email,
         )
     )
+
+
+def incomplete_steps_for_display(offer):
+    """incomplete_steps for pages, remembered until the offer or the profile changes.
+
+    Re-validating four forms costs more than the rest of a wizard page's logic.
+    Submitting does not use this: it checks again under the row lock.
+    """
+    key = f"offer-incomplete:{_offer_stamp(offer)}"
     missing = cache.get(key)
     if missing is None:
         missing = incomplete_steps(offer)

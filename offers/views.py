@@ -14,6 +14,9 @@ from offers import queries, services
 from offers.forms import PublisherStepForm
 from offers.steps import FORM_STEPS, STEPS, STEPS_BY_NAME
 
+# A step without a template of its own lists its fields in order.
+ALL_FIELDS_TEMPLATE = "offers/wizard/fields/all.html"
+
 
 def home(request):
     return render(request, "home.html")
@@ -37,7 +40,11 @@ def offer_new(request):
             request, _("Draft saved. You can leave at any time and continue from “My offers”.")
         )
         return redirect("offers:wizard", pk=offer.pk, step=STEPS[1].name)
-    context = {"form": form, "progress": _progress(None, STEPS[0].name, done=set())}
+    context = {
+        "form": form,
+        "progress": _progress(None, STEPS[0].name, done=set()),
+        "fields_templates": [ALL_FIELDS_TEMPLATE],
+    }
     return render(request, "offers/new.html", context)
 
 
@@ -190,6 +197,7 @@ class OfferWizard(LoginRequiredMixin, NamedUrlWizardView):
             step=STEPS_BY_NAME[current],
             progress=_progress(self.offer, current, done),
             missing=missing,
+            fields_templates=[f"offers/wizard/fields/{current}.html", ALL_FIELDS_TEMPLATE],
             previous_url=self.get_step_url(self.steps.prev) if self.steps.prev else None,
         )
         return context

@@ -1,5 +1,5 @@
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 
 from tests.factories import PASSWORD, OfferFactory, PublisherProfileFactory, UserFactory
 
@@ -16,9 +16,14 @@ def _fast_password_hashing():
 def _isolated_media_and_cache(settings, tmp_path):
     """Uploads land in a fresh folder per test; lockout counters never leak between tests."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    cache.clear()
+    _clear_caches()
     yield
-    cache.clear()
+    _clear_caches()
+
+
+def _clear_caches():
+    for cache in caches.all(initialized_only=True):
+        cache.clear()
 
 
 @pytest.fixture

@@ -397,3 +397,46 @@ def test_the_progress_follows_each_saved_step_at_once(alice_client, alice):
     alice.publisher_profile.company_name = ""
     alice.publisher_profile.save()
     assert alice_client.get(review).context["missing"] == ["publisher"]
+
+
+def test_a_kept_step_page_shows_a_change_at_once(alice_client, alice):
+    offer = OfferFactory(owner=alice)
+    page = step_url(offer, "technical")
+    assert 'value="99.950"' in alice_client.get(page).content.decode()
+
+    post_step(alice_client, offer, "technical", {**TECHNICAL, "uptime_percent": "99.99"})
+
+    html = alice_client.get(page).content.decode()
+    assert 'value="99.990"' in html
+    assert 'value="99.950"' not in html
+
+
+def test_a_step_with_errors_is_never_served_from_the_kept_page(alice_client, alice):
+    offer = OfferFactory(owner=alice)
+    alice_client.get(step_url(offer, "technical"))
+
+    response = post_step(alice_client, offer, "technical", {**TECHNICAL, "uptime_percent": "50"})
+
+    html = response.content.decode()
+    assert "The marketplace requires an uptime of at least 99.9%." in html
+    assert 'value="50"' in html
+
+
+def test_a_kept_summary_follows_a_new_logo_and_the_submission(alice_client, alice):
+    offer = OfferFactory(owner=alice)
+    detail = reverse("offers:detail", kwargs={"pk": offer.pk})
+    assert "Change technical requirements" in alice_client.get(detail).content.decode()
+    logo_url = reverse("offers:logo", kwargs={"pk": offer.pk, "slot": "40x40"})
+    old_logo = f"{logo_url}?v={offer.logos.get(slot='40x40').pk}"
+    assert old_logo in alice_client.get(detail).content.decode()
+
+    post_step(
+        alice_client, offer, "marketing", MARKETING, {"marketing-logo_40x40": png_upload(40, 40)}
+    )
+    post_step(alice_client, offer, "review", {})
+
+    html = alice_client.get(detail).content.decode()
+    assert "Change technical requirements" not in html
+    assert "Alice Route Planner" in html
+    assert old_logo not in html
+    assert f"{logo_url}?v={offer.logos.get(slot='40x40').pk}" in html
