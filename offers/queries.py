@@ -11,7 +11,6 @@ def offers_for_owner(user):
 
 def get_offer_for_user(user, pk):
     """The offer if this user may see it; 404 otherwise, never a hint that it exists."""
-    queryset = (
-        offers_for_owner(user).select_related("owner__publisher_profile").prefetch_related("logos")
-    )
+    # Logos are not prefetched: most pages never show them, and those that do load them once.
+    queryset = offers_for_owner(user).select_related("owner__publisher_profile")
     return get_object_or_404(queryset, pk=pk)
