@@ -27,51 +27,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+# The same valid answers the wizard tests post.
+from tests.wizard_data import PUBLISHER, STEP_DATA, post_step, step_url  # noqa: E402
+
 MAX_RATIO = 3.0
 MAX_QUERIES = 12
 WARMUP_ROUNDS = 20
 TIMED_ROUNDS = 200
 EXTRA_OFFERS = 4  # the query counts are taken again on the fifth offer of the same publisher
-
-# Valid answers per step, as tests/offers/test_wizard.py posts them.
-PUBLISHER = {
-    "company_name": "Bench Apps",
-    "registration_type": "mpn",
-    "mpn_id": "4512345",
-    "marketplace_publisher_id": "",
-    "microsoft_account": "partner@bench.example",
-}
-TECHNICAL = {
-    "aad_application_id": "0f8fad5b-d9cb-469f-a165-70867728950e",
-    "aad_sso_consent": "on",
-    "integrations": ["power_bi", "flow"],
-    "business_process": "Route planning for field engineers.",
-    "work_credentials": "on",
-    "trial_type": "free_trial",
-    "trial_days": "30",
-    "low_configuration": "on",
-    "support_url": "https://bench.example/support",
-    "uptime_percent": "99.95",
-}
-BUSINESS = {
-    "own_ordering_and_billing": "on",
-    "support_model": "community",
-    "licensing_responsibility": "on",
-}
-# No logo fields: the offer's stored logos make them optional, as for a returning publisher.
-MARKETING = {
-    "app_name": "Bench Route Planner",
-    "description": "<p>Plans <b>routes</b>.</p>",
-    "terms_url": "https://bench.example/terms",
-    "privacy_url": "https://bench.example/privacy",
-}
-STEP_DATA = {
-    "publisher": PUBLISHER,
-    "technical": TECHNICAL,
-    "business": BUSINESS,
-    "marketing": MARKETING,
-    "review": {},
-}
 
 
 def configure_django(tmp_dir):
@@ -125,21 +88,8 @@ def new_offer(user):
     return OfferFactory(owner=user)
 
 
-def step_url(offer, step):
-    from django.urls import reverse
-
-    return reverse("offers:wizard", kwargs={"pk": offer.pk, "step": step})
-
-
 def get_step(client, offer, step):
     return client.get(step_url(offer, step))
-
-
-def post_step(client, offer, step):
-    """A valid POST, as the browser sends it: step-prefixed fields and the management form."""
-    payload = {f"{step}-{key}": value for key, value in STEP_DATA[step].items()}
-    payload[f"offer-{offer.pk}-current_step"] = step
-    return client.post(step_url(offer, step), payload)
 
 
 def check(response, expected_status, what):

@@ -5,50 +5,9 @@ from django.urls import reverse
 
 from offers.models import Offer, OfferStatus
 from tests.factories import OfferFactory, png_upload
+from tests.wizard_data import BUSINESS, MARKETING, PUBLISHER, TECHNICAL, post_step, step_url
 
 pytestmark = pytest.mark.django_db
-
-PUBLISHER = {
-    "company_name": "Alice Apps",
-    "registration_type": "mpn",
-    "mpn_id": "4512345",
-    "marketplace_publisher_id": "",
-    "microsoft_account": "partner@alice.example",
-}
-TECHNICAL = {
-    "aad_application_id": "0f8fad5b-d9cb-469f-a165-70867728950e",
-    "aad_sso_consent": "on",
-    "integrations": ["power_bi", "flow"],
-    "business_process": "Route planning for field engineers.",
-    "work_credentials": "on",
-    "trial_type": "free_trial",
-    "trial_days": "30",
-    "low_configuration": "on",
-    "support_url": "https://alice.example/support",
-    "uptime_percent": "99.95",
-}
-BUSINESS = {
-    "own_ordering_and_billing": "on",
-    "support_model": "community",
-    "licensing_responsibility": "on",
-}
-MARKETING = {
-    "app_name": "Alice Route Planner",
-    "description": "<p>Plans <b>routes</b>.</p><script>alert(1)</script>",
-    "terms_url": "https://alice.example/terms",
-    "privacy_url": "https://alice.example/privacy",
-}
-
-
-def step_url(offer, step):
-    return reverse("offers:wizard", kwargs={"pk": offer.pk, "step": step})
-
-
-def post_step(client, offer, step, data, files=None):
-    payload = {f"{step}-{key}": value for key, value in data.items()}
-    payload[f"offer-{offer.pk}-current_step"] = step
-    payload.update(files or {})
-    return client.post(step_url(offer, step), payload)
 
 
 def logo_files(sizes=((40, 40), (90, 90), (115, 115), (255, 115))):
