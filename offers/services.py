@@ -58,12 +58,11 @@ def save_step(offer, step_name, cleaned_data, *, uploads=None):
     fields = STEPS_BY_NAME[step_name].offer_fields
     if not fields and not uploads:
         return
-    for form_field, model_field in fields.items():
-        setattr(offer, model_field, cleaned_data[form_field])
+    values = {model: cleaned_data[form_field] for form_field, model in fields.items()}
     with transaction.atomic():
-        offer.save(update_fields=[*fields.values(), "updated_at"])
+        _update_draft(offer, **values)
         if uploads:
-            store_logos(offer, uploads)
+            _replace_logos(offer, uploads)
 
 
 @transaction.atomic
@@ -72,9 +71,22 @@ def store_logos(offer, uploads):
 
     Returns the new Logo rows by slot.
     """
-    _ensure_editable(offer)
-    # Two tabs uploading to one slot at once take turns instead of colliding on the slot.
-    Offer.objects.select_for_update().only("pk").get(pk=offer.pk)
+    _update_draft(offer)
+    return _replace_logos(offer, uploads)
+
+
+def _update_draft(offer, **values):
+    """Write to the offer only while the database says it is a draft, whatever the copy in
+    memory says: another tab may have submitted it. The UPDATE also holds the row until the
+    transaction ends, so two uploads to one slot take turns instead of colliding."""
+    values["updated_at"] = timezone.now()
+    if not Offer.objects.filter(pk=offer.pk, status=OfferStatus.DRAFT).update(**values):
+        raise NotEditable(offer.pk)
+    for field, value in values.items():
+        setattr(offer, field, value)
+
+
+def _replace_logos(offer, uploads):
     stored = {}
     for slot_key, upload in uploads.items():
         slot = offer.requirements.slot(slot_key)
@@ -91,7 +103,6 @@ def store_logos(offer, uploads):
             height=slot.height,
             size_bytes=upload.size,
         )
-    offer.save(update_fields=["updated_at"])
     return stored
 
 

@@ -112,9 +112,14 @@ class OfferWizard(LoginRequiredMixin, NamedUrlWizardView):
             return self.handle_no_permission()
         self.offer = queries.get_offer_for_user(request.user, kwargs["pk"])
         if not self.offer.is_editable:
-            messages.info(request, _("This offer has been submitted; it can no longer be changed."))
-            return redirect("offers:detail", pk=self.offer.pk)
+            return self._read_only_redirect()
         return super().dispatch(request, *args, **kwargs)
+
+    def _read_only_redirect(self):
+        messages.info(
+            self.request, _("This offer has been submitted; it can no longer be changed.")
+        )
+        return redirect("offers:detail", pk=self.offer.pk)
 
     def get_prefix(self, request, *args, **kwargs):
         return f"offer-{kwargs['pk']}"
@@ -155,7 +160,11 @@ class OfferWizard(LoginRequiredMixin, NamedUrlWizardView):
             raise SuspiciousOperation("The posted wizard step does not exist.")
         # The URL names the step being posted, even if this session never saw it before.
         self.storage.current_step = step
-        return super().post(*args, **kwargs)
+        try:
+            return super().post(*args, **kwargs)
+        except services.NotEditable:
+            # Submitted from another tab or device since this page was loaded.
+            return self._read_only_redirect()
 
     def process_step(self, form):
         services.save_step(

@@ -77,3 +77,35 @@ def test_saving_a_step_of_a_submitted_offer_is_refused(draft, alice):
                 "licensing_responsibility": True,
             },
         )
+
+
+def test_a_stale_copy_cannot_write_into_an_offer_submitted_meanwhile(draft, alice):
+    stale = Offer.objects.get(pk=draft.pk)
+    services.submit_offer(draft, actor=alice)
+
+    with pytest.raises(services.NotEditable):
+        services.save_step(
+            stale,
+            "business",
+            {
+                "own_ordering_and_billing": True,
+                "support_model": "free",
+                "licensing_responsibility": True,
+            },
+        )
+
+    draft.refresh_from_db()
+    assert draft.support_model == "paid"
+
+
+def test_a_stale_copy_cannot_store_logos_into_an_offer_submitted_meanwhile(draft, alice):
+    from tests.factories import png_upload
+
+    stale = Offer.objects.get(pk=draft.pk)
+    before = set(draft.logos.values_list("pk", flat=True))
+    services.submit_offer(draft, actor=alice)
+
+    with pytest.raises(services.NotEditable):
+        services.store_logos(stale, {"40x40": png_upload(40, 40)})
+
+    assert set(draft.logos.values_list("pk", flat=True)) == before

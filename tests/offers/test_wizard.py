@@ -399,3 +399,19 @@ def test_a_kept_summary_follows_a_new_logo_and_the_submission(alice_client, alic
     assert "Alice Route Planner" in html
     assert old_logo not in html
     assert f"{logo_url}?v={offer.logos.get(slot='40x40').pk}" in html
+
+
+def test_a_step_saved_after_the_offer_was_submitted_elsewhere_is_refused_politely(
+    alice_client, draft, monkeypatch
+):
+    from offers import services
+
+    def submitted_in_another_tab(offer, *args, **kwargs):
+        raise services.NotEditable(offer.pk)
+
+    monkeypatch.setattr(services, "save_step", submitted_in_another_tab)
+
+    response = post_step(alice_client, draft, "technical", TECHNICAL)
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("offers:detail", kwargs={"pk": draft.pk})
