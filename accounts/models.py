@@ -61,10 +61,6 @@ class User(AbstractUser):
             kwargs["update_fields"] = {*kwargs["update_fields"], "is_staff", "is_superuser"}
         super().save(*args, **kwargs)
 
-    @property
-    def is_reviewer(self):
-        return self.role in (Role.REVIEWER, Role.ADMIN)
-
 
 class RegistrationType(models.TextChoices):
     MPN = "mpn", _("Microsoft Partner Network member")

@@ -12,18 +12,16 @@ class Step:
     name: str
     form_class: type
     title: str
-    section: str
     # form field -> Offer field; the publisher step writes to the profile instead.
     offer_fields: dict
 
 
 STEPS = (
-    Step("publisher", forms.PublisherStepForm, _("Publisher and registration"), _("Business"), {}),
+    Step("publisher", forms.PublisherStepForm, _("Publisher and registration"), {}),
     Step(
         "technical",
         forms.TechnicalForm,
         _("Technical requirements"),
-        _("Technical"),
         {
             name: name
             for name in (
@@ -46,7 +44,6 @@ STEPS = (
         "business",
         forms.BusinessForm,
         _("Business requirements"),
-        _("Business"),
         {
             name: name
             for name in (
@@ -60,7 +57,6 @@ STEPS = (
         "marketing",
         forms.MarketingForm,
         _("Marketing assets"),
-        _("Marketing"),
         {
             "app_name": "app_name",
             "description": "description_html",
@@ -68,7 +64,7 @@ STEPS = (
             "privacy_url": "privacy_url",
         },
     ),
-    Step("review", forms.ReviewForm, _("Review and submit"), "", {}),
+    Step("review", forms.ReviewForm, _("Review and submit"), {}),
 )
 STEPS_BY_NAME = {step.name: step for step in STEPS}
 FORM_STEPS = STEPS[:-1]
