@@ -415,3 +415,10 @@ def test_a_step_saved_after_the_offer_was_submitted_elsewhere_is_refused_politel
 
     assert response.status_code == 302
     assert response["Location"] == reverse("offers:detail", kwargs={"pk": draft.pk})
+
+
+@pytest.mark.parametrize(("step", "multipart"), [("technical", False), ("marketing", True)])
+def test_only_the_step_with_logo_inputs_sends_multipart(alice_client, draft, step, multipart):
+    html = alice_client.get(step_url(draft, step)).content.decode()
+
+    assert ('enctype="multipart/form-data"' in html) is multipart
