@@ -75,28 +75,62 @@ def inspect_logo(upload, slot, max_bytes):
 
     The size is read from the header before any pixel is decoded, so a huge image costs nothing.
     """
-    if upload.size > max_bytes:
+    check_logo_file_size(upload.size, max_bytes)
+    read_logo(upload, slot)  # only the verdict matters here, not the pixels
+
+
+def check_logo_file_size(size, max_bytes):
+    if size > max_bytes:
         raise _logo_error(
             _("This file is %(size)s; a logo may be at most %(max)s."),
             "logo_too_large",
-            size=filesizeformat(upload.size),
+            size=filesizeformat(size),
             max=filesizeformat(max_bytes),
         )
-    with _reading_png(upload):
-        with Image.open(upload, formats=["PNG"]) as image:
+
+
+def read_logo(file, slot, *, facts=None, name_oversized_metadata=False):
+    """Open `file` as a single-frame PNG of exactly `slot`'s size, check it and decode it.
+
+    Returns the decoded image, or raises a ValidationError that says what is wrong. Size and
+    frames come from the header, so nothing is decoded for a file refused on those. `facts` (a
+    dict), if given, receives what could be read of the file, even when it is refused. `file` is
+    left open at its start: never call close() on the image, which would close `file` too.
+    An oversized text or colour-profile chunk is reported as damage unless
+    `name_oversized_metadata`: the form has always worded it that way.
+    """
+    facts = {} if facts is None else facts
+    with _reading_png(file, name_oversized_metadata):
+        with Image.open(file, formats=["PNG"]) as image:
+            frames = getattr(image, "n_frames", 1)
+            facts.update(
+                format=image.format,
+                width=image.width,
+                height=image.height,
+                mode=image.mode,
+                frames=frames,
+            )
             _check_dimensions(image.size, slot)
-            _check_single_frame(getattr(image, "n_frames", 1))
+            _check_single_frame(frames)
             image.verify()
         # verify() leaves the image unusable; decoding every pixel needs a fresh open.
-        upload.seek(0)
-        with Image.open(upload, formats=["PNG"]) as image:
-            image.load()
+        file.seek(0)
+        image = Image.open(file, formats=["PNG"])
+        image.load()
+        return image
+
+
+def damaged_logo_error():
+    return _logo_error(
+        _("This PNG file is damaged or incomplete. Export the logo again and upload the new file."),
+        "logo_broken",
+    )
 
 
 @contextmanager
-def _reading_png(upload):
+def _reading_png(file, name_oversized_metadata):
     """Turn Pillow's ways of refusing a file into errors a publisher can act on."""
-    upload.seek(0)
+    file.seek(0)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -111,16 +145,29 @@ def _reading_png(upload):
             _("This image declares far more pixels than a logo has; it cannot be opened safely."),
             "logo_bomb",
         ) from None
-    except (OSError, SyntaxError, ValueError, EOFError):
-        raise _logo_error(
-            _(
-                "This PNG file is damaged or incomplete. Export the logo again and upload the new "
-                "file."
-            ),
-            "logo_broken",
-        ) from None
+    except ValueError as error:
+        if name_oversized_metadata and _is_oversized_metadata(error):
+            raise _logo_error(
+                _(
+                    "This PNG carries an oversized text or colour-profile chunk; export the logo "
+                    "again without metadata."
+                ),
+                "logo_text_chunk",
+            ) from None
+        raise damaged_logo_error() from None
+    except (OSError, SyntaxError, EOFError):
+        raise damaged_logo_error() from None
     finally:
-        upload.seek(0)
+        file.seek(0)
+
+
+# Pillow refuses a tEXt/zTXt/iTXt/iCCP chunk that inflates past its limits with a bare
+# ValueError; its message is the only thing that tells it apart from other damage.
+_OVERSIZED_METADATA_MESSAGES = ("Decompressed data too large", "Too much memory used in text")
+
+
+def _is_oversized_metadata(error):
+    return any(text in str(error) for text in _OVERSIZED_METADATA_MESSAGES)
 
 
 def _check_dimensions(size, slot):
