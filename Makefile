@@ -13,13 +13,16 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-# Serves the portal on http://127.0.0.1:$(PORT) with a Celery worker (and its beat) beside it,
-# on embedded defaults: SQLite and a broker in var/ that needs no server.
+# Serves the portal on http://127.0.0.1:$(PORT) with its Celery workers beside it, on embedded
+# defaults: SQLite and a broker in var/ that needs no server. URL checks wait on the network, so
+# they get a pool of threads; logo checks and housekeeping (with the beat) get processes.
+CELERY := DEBUG=$${DEBUG:-1} $(VENV)/bin/celery -A config worker --loglevel=INFO
 run: $(STAMP)
 	@mkdir -p var
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
-	@DEBUG=$${DEBUG:-1} $(VENV)/bin/celery -A config worker --beat --loglevel=INFO --concurrency=2 & \
-	  worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	@$(CELERY) -n urls@%h -Q urls -P threads -c 16 & urls=$$!; \
+	  $(CELERY) -n logos@%h -Q logos,default -c 2 --beat & logos=$$!; \
+	  trap 'kill $$urls $$logos 2>/dev/null; wait' EXIT INT TERM; \
 	  DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The browser tests drive Debian's Chromium; install it when we can (root with apt-get).

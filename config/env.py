@@ -63,3 +63,13 @@ def database_from_url(url):
         # ?sslmode=require and the like go to the driver as they are.
         "OPTIONS": dict(parse_qsl(parts.query)),
     }
+
+
+def env_int_list(name, default=()):
+    items = env_list(name, default)
+    try:
+        return tuple(int(item) for item in items)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name}={os.environ.get(name)!r} must be whole numbers separated by commas."
+        ) from None

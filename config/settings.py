@@ -9,7 +9,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import database_from_url, env_bool, env_int, env_list, env_str
+from config.env import database_from_url, env_bool, env_int, env_int_list, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -157,12 +157,35 @@ if not REDIS_URL:
         "processed_folder": str(CELERY_BROKER_FOLDER / "processed"),
         "store_processed": False,
     }
+else:
+    # Messages a worker took but never acknowledged come back after this; it must stay well
+    # above the longest task time limit (30 s), or a slow check would run twice.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A broker that is down must not hold a publisher's submission: fail fast, the sweeper requeues.
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_TASK_DEFAULT_QUEUE = "default"
+# URL checks wait on the network (a thread pool); logo checks use the CPU (a process pool).
+CELERY_TASK_ROUTES = {
+    "offers.tasks.check_url": {"queue": "urls"},
+    "offers.tasks.check_logo": {"queue": "logos"},
+}
 CELERY_BEAT_SCHEDULE = {
     "clean-orphaned-uploads": {"task": "offers.tasks.clean_orphaned_uploads", "schedule": 3600.0},
+    "sweep-checks": {"task": "offers.tasks.sweep_checks", "schedule": 60.0},
 }
+
+# Background checks of a submitted offer.
+CHECK_MAX_ATTEMPTS = env_int("CHECK_MAX_ATTEMPTS", 4)
+CHECK_RETRY_CAP_SECONDS = env_int("CHECK_RETRY_CAP_SECONDS", 60)
+CHECK_PENDING_TIMEOUT_SECONDS = env_int("CHECK_PENDING_TIMEOUT_SECONDS", 120)
+# Longer than a check's hard time limit, so only a check whose worker died counts as stale.
+CHECK_RUNNING_TIMEOUT_SECONDS = env_int("CHECK_RUNNING_TIMEOUT_SECONDS", 180)
+# On-premises installations (and tests) may check private and loopback addresses.
+URLCHECK_ALLOW_PRIVATE_NETWORKS = env_bool("URLCHECK_ALLOW_PRIVATE_NETWORKS", False)
+URLCHECK_ALLOWED_PORTS = env_int_list("URLCHECK_ALLOWED_PORTS", ("80", "443"))
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True

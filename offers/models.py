@@ -10,6 +10,13 @@ from offers.requirements import CURRENT_VERSION, get_profile
 class OfferStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
+    VALIDATING = "validating", _("Being checked")
+    CHANGES_NEEDED = "changes_needed", _("Changes needed")
+    IN_REVIEW = "in_review", _("In review")
+
+
+# The publisher may change the answers in these states; submitting again starts a new round.
+EDITABLE_STATUSES = (OfferStatus.DRAFT, OfferStatus.CHANGES_NEEDED)
 
 
 class TrialType(models.TextChoices):
@@ -45,6 +52,8 @@ class Offer(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # Each submission is a round: its checks are kept as history when the next one starts.
+    revision = models.PositiveIntegerField(default=0)
 
     # Technical requirements
     aad_application_id = models.UUIDField(_("Azure AD application (client) ID"), null=True)
@@ -85,7 +94,7 @@ class Offer(models.Model):
 
     @property
     def is_editable(self):
-        return self.status == OfferStatus.DRAFT
+        return self.status in EDITABLE_STATUSES
 
     @property
     def logos_in_slot_order(self):
@@ -116,7 +125,11 @@ class Logo(models.Model):
 
     offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="logos")
     slot = models.CharField(max_length=20)
+    # What the publisher uploaded: checked by the worker, never served.
     image = models.FileField(upload_to=_logo_path)
+    # The same pixels re-encoded with nothing else (no metadata, nothing after the image):
+    # the only copy that is ever served.
+    clean_image = models.FileField(upload_to=_logo_path, blank=True)
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
     size_bytes = models.PositiveIntegerField()
@@ -148,3 +161,52 @@ class OfferEvent(models.Model):
 
     def __str__(self):
         return f"{self.offer_id}: {self.from_status} -> {self.to_status}"
+
+
+class CheckKind(models.TextChoices):
+    LOGO = "logo", _("Logo")
+    SUPPORT_URL = "support_url", _("Support URL")
+    PRIVACY_URL = "privacy_url", _("Privacy policy URL")
+    TERMS_URL = "terms_url", _("Terms of use URL")
+
+
+class CheckStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Running")
+    PASSED = "passed", _("Passed")
+    FAILED = "failed", _("Failed")
+    ERROR = "error", _("Could not be checked")
+
+
+FINISHED_CHECK_STATUSES = (CheckStatus.PASSED, CheckStatus.FAILED, CheckStatus.ERROR)
+
+
+class Check(models.Model):
+    """One background check of one item (a logo slot or a URL) in one submission round."""
+
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="checks")
+    revision = models.PositiveIntegerField()
+    kind = models.CharField(max_length=20, choices=CheckKind)
+    # What is checked, as it was when submitted: the logo slot, or the URL itself.
+    subject = models.CharField(max_length=500)
+    status = models.CharField(max_length=20, choices=CheckStatus, default=CheckStatus.PENDING)
+    message = models.TextField(blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["revision", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["offer", "revision", "kind", "subject"], name="one_check_per_item"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "queued_at"])]
+
+    def __str__(self):
+        return f"{self.offer_id}#{self.revision} {self.kind} {self.subject}: {self.status}"

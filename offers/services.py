@@ -1,11 +1,14 @@
 """Decisions about offers: start a draft, save a step, store logos, submit, change status."""
 
 from django.core.cache import cache
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from accounts import services as account_services
-from offers.models import LOGO_FOLDER, Logo, Offer, OfferEvent, OfferStatus
+from offers import checking
+from offers.logocheck import check_logo
+from offers.models import EDITABLE_STATUSES, LOGO_FOLDER, Logo, Offer, OfferEvent, OfferStatus
 from offers.steps import FORM_STEPS, STEPS_BY_NAME
 
 
@@ -30,7 +33,15 @@ class InvalidTransition(OfferError):
 # Which status may follow which. The reviewers' states join this table in their own change.
 ALLOWED_TRANSITIONS = {
     OfferStatus.DRAFT: {OfferStatus.SUBMITTED},
-    OfferStatus.SUBMITTED: set(),
+    # Checks queued; the sweeper may finish them all as errors before any worker starts one.
+    OfferStatus.SUBMITTED: {
+        OfferStatus.VALIDATING,
+        OfferStatus.IN_REVIEW,
+        OfferStatus.CHANGES_NEEDED,
+    },
+    OfferStatus.VALIDATING: {OfferStatus.IN_REVIEW, OfferStatus.CHANGES_NEEDED},
+    OfferStatus.CHANGES_NEEDED: {OfferStatus.SUBMITTED},
+    OfferStatus.IN_REVIEW: set(),
 }
 
 
@@ -80,7 +91,7 @@ def _update_draft(offer, **values):
     memory says: another tab may have submitted it. The UPDATE also holds the row until the
     transaction ends, so two uploads to one slot take turns instead of colliding."""
     values["updated_at"] = timezone.now()
-    if not Offer.objects.filter(pk=offer.pk, status=OfferStatus.DRAFT).update(**values):
+    if not Offer.objects.filter(pk=offer.pk, status__in=EDITABLE_STATUSES).update(**values):
         raise NotEditable(offer.pk)
     for field, value in values.items():
         setattr(offer, field, value)
@@ -89,21 +100,36 @@ def _update_draft(offer, **values):
 def _replace_logos(offer, uploads):
     stored = {}
     for slot_key, upload in uploads.items():
-        slot = offer.requirements.slot(slot_key)
         old = Logo.objects.filter(offer=offer, slot=slot_key).first()
         if old is not None:
-            old_file = old.image
-            transaction.on_commit(lambda f=old_file: f.storage.delete(f.name))
+            _delete_files_after_commit(old)
             old.delete()
-        stored[slot_key] = Logo.objects.create(
-            offer=offer,
-            slot=slot_key,
-            image=upload,
-            width=slot.width,
-            height=slot.height,
-            size_bytes=upload.size,
-        )
+        stored[slot_key] = _store_logo(offer, offer.requirements.slot(slot_key), upload)
     return stored
+
+
+def _store_logo(offer, slot, upload):
+    """Keep the upload for the checks, and beside it the copy re-encoded from its pixels alone,
+    the only one ever served. The form accepted the upload, so re-encoding it succeeds."""
+    upload.seek(0)
+    result = check_logo(upload.read(), slot, offer.requirements.logo_max_bytes)
+    upload.seek(0)
+    logo = Logo(
+        offer=offer,
+        slot=slot.key,
+        image=upload,
+        width=slot.width,
+        height=slot.height,
+        size_bytes=upload.size,
+    )
+    logo.clean_image.save("clean.png", ContentFile(result.clean_png), save=False)
+    logo.save()
+    return logo
+
+
+def _delete_files_after_commit(logo):
+    files = [f for f in (logo.image, logo.clean_image) if f]
+    transaction.on_commit(lambda: [f.storage.delete(f.name) for f in files])
 
 
 def incomplete_steps(offer):
@@ -161,7 +187,8 @@ def _as_form_data(initial):
 
 
 def submit_offer(offer, *, actor):
-    """Send a complete draft for review. Refused, naming the first incomplete step, otherwise."""
+    """Send a complete draft for its checks, as a new round. Refused, naming the first
+    incomplete step, otherwise. The checks are queued once this commits."""
     with transaction.atomic():
         locked = (
             Offer.objects.select_for_update(of=("self",))
@@ -174,7 +201,8 @@ def submit_offer(offer, *, actor):
         if missing:
             raise IncompleteOffer(missing[0])
         transition(locked, OfferStatus.SUBMITTED, actor=actor)
-    for field in ("status", "updated_at", "submitted_at"):
+        checking.start_round(locked)
+    for field in ("status", "updated_at", "submitted_at", "revision"):
         setattr(offer, field, getattr(locked, field))
     return offer
 
@@ -187,6 +215,7 @@ def transition(offer, to, *, actor, reason=""):
     changes = {"status": to, "updated_at": timezone.now()}
     if to == OfferStatus.SUBMITTED:
         changes["submitted_at"] = changes["updated_at"]
+        changes["revision"] = offer.revision + 1
     # No savepoint: inside a caller's transaction its rollback covers this too. Nothing raises
     # inside the block, so a caller that catches InvalidTransition can go on.
     with transaction.atomic(savepoint=False):
@@ -218,7 +247,9 @@ def clean_orphaned_uploads(storage, *, older_than):
         _dirs, names = storage.listdir(LOGO_FOLDER)
     except FileNotFoundError:
         return 0
-    referenced = set(Logo.objects.values_list("image", flat=True))
+    referenced = set(Logo.objects.values_list("image", flat=True)) | set(
+        Logo.objects.values_list("clean_image", flat=True)
+    )
     orphans = [
         path
         for path in (f"{LOGO_FOLDER}/{name}" for name in names)

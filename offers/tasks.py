@@ -1,3 +1,9 @@
+"""Thin tasks: take ids, delegate to offers.checking, return quietly when there is nothing to do.
+
+Checks run with acks_late and reject_on_worker_lost: a worker that dies mid-check leaves its
+message to be delivered again, and the redelivered task takes its own check back.
+"""
+
 from datetime import timedelta
 
 from celery import shared_task
@@ -5,7 +11,33 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from offers import services
+from offers import checking, services
+
+_CHECK_OPTIONS = {"bind": True, "acks_late": True, "reject_on_worker_lost": True}
+
+
+@shared_task(**_CHECK_OPTIONS, soft_time_limit=20, time_limit=30)
+def check_url(self, *, check_id):
+    """One URL of a submitted offer (I/O: runs on the "urls" queue's thread pool)."""
+    _run_check(self, check_id)
+
+
+@shared_task(**_CHECK_OPTIONS, soft_time_limit=20, time_limit=30)
+def check_logo(self, *, check_id):
+    """One logo of a submitted offer (CPU: runs on the "logos" queue's process pool)."""
+    _run_check(self, check_id)
+
+
+def _run_check(task, check_id):
+    attempts = checking.run(check_id, task.request.id)
+    if attempts is not None:
+        raise task.retry(countdown=checking.retry_delay(attempts), max_retries=None)
+
+
+@shared_task(ignore_result=True)
+def sweep_checks():
+    """Periodic: queue again the checks that waited or ran too long."""
+    return checking.sweep()
 
 
 @shared_task(ignore_result=True)

@@ -10,10 +10,18 @@ from formtools.wizard.storage.base import BaseStorage
 from formtools.wizard.views import NamedUrlWizardView
 
 from accounts import services as account_services
-from offers import queries, services
+from offers import checking, queries, services
 from offers.forms import PublisherStepForm
+from offers.models import CheckKind
 from offers.steps import FORM_STEPS, STEPS, STEPS_BY_NAME
 
+# The wizard step where the publisher fixes what a check found.
+FIX_STEP = {
+    CheckKind.LOGO: "marketing",
+    CheckKind.SUPPORT_URL: "technical",
+    CheckKind.PRIVACY_URL: "marketing",
+    CheckKind.TERMS_URL: "marketing",
+}
 # A step without a template of its own lists its fields in order.
 ALL_FIELDS_TEMPLATE = "offers/wizard/fields/all.html"
 
@@ -56,6 +64,7 @@ def offer_detail(request, pk):
         "offer": offer,
         "missing": missing,
         "continue_step": missing[0] if missing else STEPS[-1].name,
+        "checks": [(check, FIX_STEP[check.kind]) for check in checking.latest_checks(offer)],
     }
     return render(request, "offers/detail.html", context)
 
@@ -64,8 +73,11 @@ def offer_detail(request, pk):
 def offer_logo(request, pk, slot):
     offer = queries.get_offer_for_user(request.user, pk)
     logo = get_object_or_404(offer.logos.all(), slot=slot)
+    if not logo.clean_image:
+        raise Http404
     try:
-        handle = logo.image.open("rb")
+        # Only the re-encoded copy, never the bytes the publisher uploaded.
+        handle = logo.clean_image.open("rb")
     except FileNotFoundError:
         raise Http404 from None
     response = FileResponse(handle, content_type="image/png")

@@ -87,4 +87,6 @@ class LogoFactory(factory.django.DjangoModelFactory):
     width = 40
     height = 40
     image = factory.LazyAttribute(lambda logo: png_upload(logo.width, logo.height))
+    # Pillow writes no metadata, so the same bytes stand for the re-encoded copy.
+    clean_image = factory.LazyAttribute(lambda logo: png_upload(logo.width, logo.height))
     size_bytes = factory.LazyAttribute(lambda logo: logo.image.size)

@@ -104,3 +104,13 @@ def _artifact_path(test_name, label):
     folder = ARTIFACTS / re.sub(r"[^\w.-]+", "_", test_name)
     folder.mkdir(parents=True, exist_ok=True)
     return folder / f"{label}.png"
+
+
+@pytest.fixture
+def publisher_site(settings):
+    """The publisher's own web site on 127.0.0.1, which the background checks may reach."""
+    from tests.local_site import allow_checks_to_reach, serve
+
+    with serve() as (base_url, _hits):
+        allow_checks_to_reach(settings, base_url)
+        yield base_url

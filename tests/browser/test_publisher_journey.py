@@ -30,7 +30,9 @@ LICENSING = "We are responsible for licensing our software and its third-party d
 SAVED = "Saved. Upload a new file only to replace it."
 
 
-def test_a_new_publisher_signs_up_and_submits_a_complete_offer(page, screenshot, tmp_path):
+def test_a_new_publisher_signs_up_submits_and_every_check_passes(
+    page, screenshot, tmp_path, publisher_site
+):
     page.goto("/")
     page.get_by_role("link", name="Sign up as a publisher").click()
 
@@ -71,7 +73,7 @@ def test_a_new_publisher_signs_up_and_submits_a_complete_offer(page, screenshot,
 
     # Step 2: technical requirements.
     expect(page.get_by_role("heading", level=1)).to_have_text("Technical requirements")
-    fill_technical(page, uptime="99.995")
+    fill_technical(page, uptime="99.995", site=publisher_site)
     screenshot("technical")
     save_and_continue(page)
 
@@ -99,8 +101,8 @@ def test_a_new_publisher_signs_up_and_submits_a_complete_offer(page, screenshot,
     }
     for slot, path in logos.items():
         logo_input(page, slot).set_input_files(path)
-    page.get_by_label("Terms of use URL", exact=True).fill("https://northwind.example/terms")
-    page.get_by_label("Privacy policy URL", exact=True).fill("https://northwind.example/privacy")
+    page.get_by_label("Terms of use URL", exact=True).fill(f"{publisher_site}/terms")
+    page.get_by_label("Privacy policy URL", exact=True).fill(f"{publisher_site}/privacy")
     # The browser previews each chosen file and flags the one that does not fit its slot.
     expect(logo_preview(page, "40x40").locator("figcaption")).to_have_text("40 × 40")
     expect(logo_preview(page, "90x90").locator("figcaption")).to_have_text("91 × 90 ≠ 90 × 90")
@@ -118,10 +120,10 @@ def test_a_new_publisher_signs_up_and_submits_a_complete_offer(page, screenshot,
         "<p>Plans <b>routes</b> for field engineers.</p>"
     )
     expect(page.get_by_label("Terms of use URL", exact=True)).to_have_value(
-        "https://northwind.example/terms"
+        f"{publisher_site}/terms"
     )
     expect(page.get_by_label("Privacy policy URL", exact=True)).to_have_value(
-        "https://northwind.example/privacy"
+        f"{publisher_site}/privacy"
     )
     for slot, alt in (
         ("40x40", "Current 40 × 40 logo"),
@@ -160,14 +162,14 @@ def test_a_new_publisher_signs_up_and_submits_a_complete_offer(page, screenshot,
         "Sign-in with work credentials": "yes",
         "How customers try it": "Free trial (30 days)",
         "No or low configuration": "yes",
-        "Support URL": "https://northwind.example/support",
+        "Support URL": f"{publisher_site}/support",
         "Uptime commitment": "99.995%",
     }
     marketing = page.get_by_role("region", name="Marketing assets")
     assert summary(page, "Marketing assets") == {
         "Official app name": "Northwind Route Planner",
-        "Terms of use URL": "https://northwind.example/terms",
-        "Privacy policy URL": "https://northwind.example/privacy",
+        "Terms of use URL": f"{publisher_site}/terms",
+        "Privacy policy URL": f"{publisher_site}/privacy",
     }
     assert marketing.locator(".preview__body").inner_html() == (
         "<p>Plans <b>routes</b> for field engineers.</p>"
@@ -178,11 +180,13 @@ def test_a_new_publisher_signs_up_and_submits_a_complete_offer(page, screenshot,
 
     expect(page).to_have_url(re.compile(rf"/offers/{offer.pk}/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Northwind Route Planner")
-    expect(page.locator(".page-head .badge")).to_have_text("Submitted")
+    # The checks ran against the publisher's site (in-process in tests); all of them passed.
+    expect(page.locator(".page-head .badge")).to_have_text("In review")
     expect(page.locator(".message")).to_have_text("Your offer was submitted.")
+    expect(page.locator(".checks tbody .badge")).to_have_text(["Passed"] * 7)
     screenshot("submitted")
     offer.refresh_from_db()
-    assert offer.status == OfferStatus.SUBMITTED
+    assert offer.status == OfferStatus.IN_REVIEW
     assert offer.submitted_at is not None
     assert offer.app_name == "Northwind Route Planner"
     assert offer.description_html == "<p>Plans <b>routes</b> for field engineers.</p>"
@@ -284,7 +288,7 @@ def save_and_continue(page):
     page.get_by_role("button", name="Save and continue", exact=True).click()
 
 
-def fill_technical(page, *, uptime):
+def fill_technical(page, *, uptime, site="https://northwind.example"):
     page.get_by_label("Azure AD application (client) ID", exact=True).fill(AAD_APP_ID)
     page.get_by_label(SSO, exact=True).check()
     page.get_by_role(
@@ -297,7 +301,7 @@ def fill_technical(page, *, uptime):
     ).check()
     page.get_by_label("Free trial period (days)", exact=True).fill("30")
     page.get_by_label(LOW_CONFIGURATION, exact=True).check()
-    page.get_by_label("Support URL", exact=True).fill("https://northwind.example/support")
+    page.get_by_label("Support URL", exact=True).fill(f"{site}/support")
     page.get_by_label("Uptime commitment (%)", exact=True).fill(uptime)
 
 

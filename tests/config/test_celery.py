@@ -68,7 +68,8 @@ def test_with_redis_url_the_broker_and_the_cache_are_redis(tmp_path):
     configuration = celery_configuration(tmp_path, REDIS_URL="redis://redis.internal:6379/2")
 
     assert configuration["broker_url"] == "redis://redis.internal:6379/2"
-    assert configuration["transport_options"] == {}
+    # Unacknowledged messages come back after an hour, far above any task's time limit.
+    assert configuration["transport_options"] == {"visibility_timeout": 3600}
     assert configuration["cache"] == "django.core.cache.backends.redis.RedisCache"
     assert (tmp_path / "broker").exists() is False
 
@@ -94,10 +95,11 @@ def test_the_tests_run_tasks_in_process():
     assert celery_app.conf.task_always_eager is True
 
 
-def test_the_beat_schedule_cleans_orphaned_uploads_every_hour():
+def test_the_beat_sweeps_checks_every_minute_and_cleans_uploads_every_hour():
     assert celery_app.conf.beat_schedule == {
         "clean-orphaned-uploads": {
             "task": "offers.tasks.clean_orphaned_uploads",
             "schedule": 3600.0,
-        }
+        },
+        "sweep-checks": {"task": "offers.tasks.sweep_checks", "schedule": 60.0},
     }

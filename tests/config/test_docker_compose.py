@@ -16,7 +16,7 @@ from django.core.handlers.wsgi import WSGIHandler
 from config.env import database_from_url
 from tests.config.subprocesses import PROJECT_ROOT, bare_environment
 
-APP_SERVICES = ("web", "worker", "beat")
+APP_SERVICES = ("web", "worker", "worker-urls", "beat")
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +51,7 @@ def requirements():
 
 
 def test_compose_has_the_web_worker_beat_database_and_redis_services(services):
-    assert sorted(services) == ["beat", "db", "redis", "web", "worker"]
+    assert sorted(services) == ["beat", "db", "redis", "web", "worker", "worker-urls"]
 
 
 def test_the_database_is_postgres_16_and_the_cache_and_broker_redis_7(services):
@@ -142,7 +142,7 @@ def test_the_redis_url_names_the_redis_service(services):
 def test_web_worker_and_beat_share_one_environment(services):
     environments = [services[name]["environment"] for name in APP_SERVICES]
 
-    assert environments[0] == environments[1] == environments[2]
+    assert all(environment == environments[0] for environment in environments)
     assert environments[0]["BEHIND_TLS_PROXY"] == "1"
 
 
@@ -172,7 +172,18 @@ def test_config_wsgi_application_exists_and_is_a_wsgi_handler():
 
 def test_worker_and_beat_run_celery_on_the_config_app(services):
     assert command_words(services["worker"])[:4] == ["celery", "-A", "config", "worker"]
+    assert command_words(services["worker-urls"])[:4] == ["celery", "-A", "config", "worker"]
     assert command_words(services["beat"])[:4] == ["celery", "-A", "config", "beat"]
+
+
+def test_url_checks_get_a_thread_pool_and_logo_checks_a_process_pool(services):
+    urls = command_words(services["worker-urls"])
+    logos = command_words(services["worker"])
+
+    assert urls[urls.index("-Q") + 1] == "urls"
+    assert urls[urls.index("-P") + 1] == "threads"
+    assert logos[logos.index("-Q") + 1] == "logos,default"
+    assert "-P" not in logos  # Celery's default pool: processes
 
 
 def test_celery_dash_a_config_finds_the_app_in_config_celery():
@@ -196,7 +207,8 @@ def test_every_task_in_the_beat_schedule_is_registered():
     app.loader.import_default_modules()
 
     assert {name: entry["task"] for name, entry in app.conf.beat_schedule.items()} == {
-        "clean-orphaned-uploads": "offers.tasks.clean_orphaned_uploads"
+        "clean-orphaned-uploads": "offers.tasks.clean_orphaned_uploads",
+        "sweep-checks": "offers.tasks.sweep_checks",
     }
     assert all(entry["task"] in app.tasks for entry in app.conf.beat_schedule.values())
 
@@ -255,7 +267,12 @@ def test_make_run_migrates_and_serves_with_a_celery_worker_and_beat_beside_it():
     commands = make_dry_run("run")
 
     assert "DEBUG=${DEBUG:-1} .venv/bin/python manage.py migrate --noinput" in commands
-    assert re.search(r"\.venv/bin/celery -A config worker --beat\b", commands)
+    assert re.search(
+        r"celery -A config worker --loglevel=INFO -n urls@%h -Q urls -P threads", commands
+    )
+    assert re.search(
+        r"celery -A config worker --loglevel=INFO -n logos@%h -Q logos,default .*--beat", commands
+    )
     assert "DEBUG=${DEBUG:-1} .venv/bin/python manage.py runserver 127.0.0.1:8000" in commands
 
 

@@ -53,3 +53,12 @@ def test_the_periodic_task_does_the_same():
     _stray_file("orphan.png", age_hours=48)
 
     assert clean_orphaned_uploads.delay().get() == 1
+
+
+def test_a_served_clean_copy_is_never_taken_for_an_orphan(alice):
+    offer = OfferFactory(owner=alice)
+    _age_all_files(hours=48)
+
+    call_command("clean_orphaned_uploads")
+
+    assert all(default_storage.exists(logo.clean_image.name) for logo in offer.logos.all())

@@ -154,3 +154,23 @@ def test_pages_ask_an_anonymous_visitor_to_log_in(client, draft):
     ):
         response = client.get(url)
         assert (response.status_code, response["Location"].split("?")[0]) == (302, reverse("login"))
+
+
+def test_only_the_re_encoded_copy_of_a_logo_is_ever_served(alice_client, alice):
+    from tests.factories import png_bytes
+    from tests.wizard_data import MARKETING, post_step
+
+    offer = OfferFactory(owner=alice, with_logos=False)
+    upload = png_bytes(40, 40)
+    iend = upload.rindex(b"IEND") + 8
+    tainted = upload[:iend] + b"<script>alert(1)</script>"  # bytes after the image data
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    files = {"marketing-logo_40x40": SimpleUploadedFile("l.png", tainted, "image/png")}
+    post_step(alice_client, offer, "marketing", MARKETING, files)
+
+    response = alice_client.get(reverse("offers:logo", kwargs={"pk": offer.pk, "slot": "40x40"}))
+    served = b"".join(response.streaming_content)
+    assert served.endswith(b"IEND\xaeB`\x82")
+    assert b"<script>" not in served
+    assert offer.logos.get(slot="40x40").image.read().endswith(b"</script>")

@@ -1,0 +1,250 @@
+"""Background validation of a submitted offer: its check rows, their outcomes, and what the
+offer does once the last one is done. Tasks in offers/tasks.py only call into here."""
+
+import logging
+import random
+from contextlib import suppress
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError
+
+from offers import services
+from offers.models import (
+    Check,
+    CheckKind,
+    CheckStatus,
+    Logo,
+    Offer,
+    OfferStatus,
+)
+
+logger = logging.getLogger(__name__)
+
+# Which Offer field each URL check reads, and which kind of page it expects.
+URL_FIELDS = {
+    CheckKind.SUPPORT_URL: ("support_url", "support"),
+    CheckKind.PRIVACY_URL: ("privacy_url", "privacy"),
+    CheckKind.TERMS_URL: ("terms_url", "terms"),
+}
+CHECKING_STATUSES = (OfferStatus.SUBMITTED, OfferStatus.VALIDATING)
+OPEN_CHECK_STATUSES = (CheckStatus.PENDING, CheckStatus.RUNNING)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one attempt found. `transient` outcomes are tried again while attempts remain."""
+
+    status: str
+    message: str
+    details: dict = field(default_factory=dict)
+    warnings: tuple = ()
+    transient: bool = False
+
+
+def start_round(offer):
+    """Inside the submit transaction: one pending check per logo slot and per URL; the tasks
+    are queued only once the rows are committed, so a worker can never miss them."""
+    rows = [
+        Check(offer=offer, revision=offer.revision, kind=CheckKind.LOGO, subject=slot.key)
+        for slot in offer.requirements.logo_slots
+    ] + [
+        Check(offer=offer, revision=offer.revision, kind=kind, subject=getattr(offer, name))
+        for kind, (name, _page) in URL_FIELDS.items()
+    ]
+    Check.objects.bulk_create(rows)
+    ids = [row.pk for row in Check.objects.filter(offer=offer, revision=offer.revision)]
+    transaction.on_commit(lambda: enqueue(ids))
+
+
+def enqueue(check_ids):
+    """Queue a task per check. Never raises: with the broker down the submission still
+    succeeds, the checks stay pending, and the sweeper queues them again later."""
+    from offers import tasks
+
+    for check in Check.objects.filter(pk__in=check_ids, status=CheckStatus.PENDING):
+        task = tasks.check_logo if check.kind == CheckKind.LOGO else tasks.check_url
+        try:
+            task.apply_async(kwargs={"check_id": check.pk}, retry=False)
+        except (OperationalError, OSError):
+            # The broker cannot be reached: "queue it later". Anything else is a bug and raises.
+            logger.warning(
+                "Could not queue check %s; the sweeper will retry.", check.pk, exc_info=True
+            )
+            return
+        Check.objects.filter(pk=check.pk).update(queued_at=timezone.now())
+
+
+def claim(check_id, task_id):
+    """Take a pending check of the offer's current round, atomically: a second delivery of the
+    same work finds nothing to take. A redelivery of the very task that held it (its worker
+    died) may take it back. Returns the check, or None when there is nothing to do."""
+    current = Q(revision=F("offer__revision"), offer__status__in=CHECKING_STATUSES)
+    takeable = Q(status=CheckStatus.PENDING) | Q(status=CheckStatus.RUNNING, details__task=task_id)
+    claimed = Check.objects.filter(current & takeable, pk=check_id).update(
+        status=CheckStatus.RUNNING,
+        attempts=F("attempts") + 1,
+        started_at=timezone.now(),
+        details={"task": task_id},
+    )
+    if not claimed:
+        return None
+    check = Check.objects.select_related("offer").get(pk=check_id)
+    _mark_validating(check.offer)
+    return check
+
+
+def _mark_validating(offer):
+    # Another check may have got there first: then there is nothing to do.
+    if offer.status == OfferStatus.SUBMITTED:
+        with suppress(services.InvalidTransition):
+            services.transition(offer, OfferStatus.VALIDATING, actor=None)
+
+
+def run(check_id, task_id):
+    """Do one attempt of a check. Returns the number of attempts made when the outcome is
+    transient and another attempt is due; None when the check is settled or not ours."""
+    check = claim(check_id, task_id)
+    if check is None:
+        return None
+    outcome = perform(check)
+    if outcome.transient and check.attempts < settings.CHECK_MAX_ATTEMPTS:
+        _release(check, outcome)
+        return check.attempts
+    finish(check, outcome)
+    return None
+
+
+def perform(check):
+    """Run the check itself. Never raises for bad input: a bad image or URL is an outcome."""
+    if check.kind == CheckKind.LOGO:
+        return _perform_logo(check)
+    return _perform_url(check)
+
+
+def _perform_logo(check):
+    from offers.logocheck import check_logo
+
+    requirements = check.offer.requirements
+    logo = Logo.objects.filter(offer=check.offer, slot=check.subject).first()
+    if logo is None:
+        return Outcome(CheckStatus.FAILED, _("No logo is stored for this slot. Upload it."))
+    with logo.image.open("rb") as handle:
+        data = handle.read()
+    result = check_logo(data, requirements.slot(check.subject), requirements.logo_max_bytes)
+    status = CheckStatus.PASSED if result.passed else CheckStatus.FAILED
+    return Outcome(status, result.message, dict(result.details))
+
+
+def _perform_url(check):
+    from offers.urlcheck import check_url
+
+    _name, page = URL_FIELDS[check.kind]
+    result = check_url(check.subject, kind=page, ports=settings.URLCHECK_ALLOWED_PORTS)
+    details = dict(result.details)
+    transient = result.outcome == "error" or bool(details.get("transient"))
+    status = CheckStatus.PASSED if result.outcome == "passed" else CheckStatus.FAILED
+    if result.outcome == "error":
+        status = CheckStatus.ERROR
+    return Outcome(status, result.message, details, tuple(result.warnings), transient)
+
+
+def _release(check, outcome):
+    """Hand a transiently failed check back as pending, for the retry that follows."""
+    Check.objects.filter(pk=check.pk, status=CheckStatus.RUNNING).update(
+        status=CheckStatus.PENDING,
+        message=outcome.message,
+        details={**outcome.details, "last_attempt": check.attempts},
+        queued_at=timezone.now(),
+    )
+
+
+def retry_delay(attempts):
+    """Exponential backoff with jitter, capped: 2, 4, 8 ... seconds, at most the cap."""
+    base = min(settings.CHECK_RETRY_CAP_SECONDS, 2**attempts)
+    return base * random.uniform(0.5, 1.0)  # noqa: S311 - jitter, not security
+
+
+def finish(check, outcome):
+    """Record the outcome; the last check of a round moves the offer on. The offer's row is
+    locked first, so two checks finishing at once cannot both think they were not last."""
+    with transaction.atomic():
+        offer = Offer.objects.select_for_update().get(pk=check.offer_id)
+        finished = Check.objects.filter(pk=check.pk, status=CheckStatus.RUNNING).update(
+            status=outcome.status,
+            message=outcome.message,
+            details=outcome.details,
+            warnings=list(outcome.warnings),
+            finished_at=timezone.now(),
+        )
+        if finished and offer.revision == check.revision:
+            _advance_if_round_done(offer)
+
+
+def _advance_if_round_done(offer):
+    statuses = set(
+        Check.objects.filter(offer=offer, revision=offer.revision).values_list("status", flat=True)
+    )
+    if statuses & set(OPEN_CHECK_STATUSES) or offer.status not in CHECKING_STATUSES:
+        return
+    if statuses == {CheckStatus.PASSED}:
+        services.transition(offer, OfferStatus.IN_REVIEW, actor=None)
+    else:
+        services.transition(
+            offer, OfferStatus.CHANGES_NEEDED, actor=None, reason=_("Some checks did not pass.")
+        )
+
+
+def sweep(now=None):
+    """Queue again every check of a current round that has waited or run too long; one that has
+    used all its attempts is settled as an error. Returns (queued, given_up)."""
+    now = now or timezone.now()
+    _reset_stale_running(now)
+    waiting = Check.objects.annotate(since=Coalesce("queued_at", "created_at")).filter(
+        status=CheckStatus.PENDING,
+        since__lt=now - timedelta(seconds=settings.CHECK_PENDING_TIMEOUT_SECONDS),
+        revision=F("offer__revision"),
+        offer__status__in=CHECKING_STATUSES,
+    )
+    retry = [check.pk for check in waiting if check.attempts < settings.CHECK_MAX_ATTEMPTS]
+    exhausted = [check for check in waiting if check.attempts >= settings.CHECK_MAX_ATTEMPTS]
+    for check in exhausted:
+        _give_up(check)
+    if retry:
+        Check.objects.filter(pk__in=retry).update(queued_at=now)
+        enqueue(retry)
+    return len(retry), len(exhausted)
+
+
+def _reset_stale_running(now):
+    """A check still running long past its time limit lost its worker: make it pending."""
+    Check.objects.filter(
+        status=CheckStatus.RUNNING,
+        started_at__lt=now - timedelta(seconds=settings.CHECK_RUNNING_TIMEOUT_SECONDS),
+    ).update(status=CheckStatus.PENDING, queued_at=None)
+
+
+def _give_up(check):
+    if not Check.objects.filter(pk=check.pk, status=CheckStatus.PENDING).update(
+        status=CheckStatus.RUNNING
+    ):
+        return
+    finish(
+        check,
+        Outcome(
+            CheckStatus.ERROR,
+            _("This could not be checked after several attempts. Submit the offer again later."),
+            check.details,
+        ),
+    )
+
+
+def latest_checks(offer):
+    """The checks of the offer's most recent round, in a stable order."""
+    return list(Check.objects.filter(offer=offer, revision=offer.revision).order_by("kind", "pk"))
