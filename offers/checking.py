@@ -58,8 +58,8 @@ def start_round(offer):
         Check(offer=offer, revision=offer.revision, kind=kind, subject=getattr(offer, name))
         for kind, (name, _page) in URL_FIELDS.items()
     ]
-    Check.objects.bulk_create(rows)
-    ids = [row.pk for row in Check.objects.filter(offer=offer, revision=offer.revision)]
+    # bulk_create sets the primary keys on PostgreSQL and on SQLite alike.
+    ids = [row.pk for row in Check.objects.bulk_create(rows)]
     transaction.on_commit(lambda: enqueue(ids))
 
 
@@ -68,6 +68,7 @@ def enqueue(check_ids):
     succeeds, the checks stay pending, and the sweeper queues them again later."""
     from offers import tasks
 
+    queued = []
     for check in Check.objects.filter(pk__in=check_ids, status=CheckStatus.PENDING):
         task = tasks.check_logo if check.kind == CheckKind.LOGO else tasks.check_url
         try:
@@ -77,8 +78,9 @@ def enqueue(check_ids):
             logger.warning(
                 "Could not queue check %s; the sweeper will retry.", check.pk, exc_info=True
             )
-            return
-        Check.objects.filter(pk=check.pk).update(queued_at=timezone.now())
+            break
+        queued.append(check.pk)
+    Check.objects.filter(pk__in=queued).update(queued_at=timezone.now())
 
 
 def claim(check_id, task_id):
