@@ -15,7 +15,7 @@ app.autodiscover_tasks()
 @app.on_after_finalize.connect
 def _make_broker_folders(sender, **kwargs):
     """The embedded broker (no Redis) passes messages through folders that must exist."""
-    for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+    for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
         folder = (sender.conf.broker_transport_options or {}).get(key)
         if folder:
             Path(folder).mkdir(parents=True, exist_ok=True)

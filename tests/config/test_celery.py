@@ -50,6 +50,7 @@ def test_without_redis_the_broker_is_the_file_system_under_var_dir(tmp_path):
         "data_folder_in": str(tmp_path / "broker" / "queue"),
         "data_folder_out": str(tmp_path / "broker" / "queue"),
         "processed_folder": str(tmp_path / "broker" / "processed"),
+        "control_folder": str(tmp_path / "broker" / "control"),
         "store_processed": False,
     }
     assert configuration["cache"] == "django.core.cache.backends.locmem.LocMemCache"
@@ -59,6 +60,7 @@ def test_the_broker_folders_exist_once_the_app_is_ready(tmp_path):
     celery_configuration(tmp_path)
 
     assert sorted(path.name for path in (tmp_path / "broker").iterdir()) == [
+        "control",
         "processed",
         "queue",
     ]
