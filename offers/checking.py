@@ -208,19 +208,20 @@ def sweep(now=None):
     used all its attempts is settled as an error. Returns (queued, given_up)."""
     now = now or timezone.now()
     _reset_stale_running(now)
-    waiting = Check.objects.annotate(since=Coalesce("queued_at", "created_at")).filter(
-        status=CheckStatus.PENDING,
-        since__lt=now - timedelta(seconds=settings.CHECK_PENDING_TIMEOUT_SECONDS),
-        revision=F("offer__revision"),
-        offer__status__in=CHECKING_STATUSES,
+    waiting = list(
+        Check.objects.annotate(since=Coalesce("queued_at", "created_at")).filter(
+            status=CheckStatus.PENDING,
+            since__lt=now - timedelta(seconds=settings.CHECK_PENDING_TIMEOUT_SECONDS),
+            revision=F("offer__revision"),
+            offer__status__in=CHECKING_STATUSES,
+        )
     )
     retry = [check.pk for check in waiting if check.attempts < settings.CHECK_MAX_ATTEMPTS]
     exhausted = [check for check in waiting if check.attempts >= settings.CHECK_MAX_ATTEMPTS]
     for check in exhausted:
         _give_up(check)
     if retry:
-        Check.objects.filter(pk__in=retry).update(queued_at=now)
-        enqueue(retry)
+        enqueue(retry)  # it records queued_at only for what the broker took
     return len(retry), len(exhausted)
 
 
