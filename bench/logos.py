@@ -7,6 +7,10 @@ do not compress to nothing, and times one offer's logos both ways, interleaved, 
 The time is reported as the median of `check_logo` on all four divided by the median of
 `Image.open(..., formats=["PNG"]).verify()` on all four, so the number means the same on any
 machine. Exit status 1 means the ratio is above MAX_RATIO.
+
+The check is timed as the worker runs it: without the clean copy, which is made once at upload.
+The rules ask for a full `load()` besides `verify()`; the "verify + load" line shows that floor,
+so the distance between the target and what any rule-keeping check can reach is visible.
 """
 
 import io
@@ -78,7 +82,7 @@ def full_check(logos):
 
     max_bytes = get_profile().logo_max_bytes
     for data, slot in logos:
-        result = check_logo(data, slot, max_bytes)
+        result = check_logo(data, slot, max_bytes, make_clean_copy=False)
         if not result.passed:
             raise SystemExit(f"The benchmark logo for {slot.key} failed: {result.message}")
 

@@ -338,3 +338,10 @@ def test_an_unexpected_error_is_a_damaged_logo_not_a_crash(monkeypatch):
         },
         clean_png=None,
     )
+
+
+def test_the_background_check_gives_its_verdict_without_making_a_second_clean_copy():
+    result = check_logo(png_bytes(90, 90), SLOT_90, MAX_BYTES, make_clean_copy=False)
+
+    assert (result.passed, result.code, result.clean_png) == (True, "ok", None)
+    assert result.details["width"] == 90
