@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -41,6 +42,10 @@ class User(AbstractUser):
     username = None
     email = models.EmailField(_("e-mail address"), unique=True)
     role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.PUBLISHER)
+    # The language pages and e-mails use for this person; empty until they pick one.
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, blank=True
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -60,6 +65,11 @@ class User(AbstractUser):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "is_staff", "is_superuser"}
         super().save(*args, **kwargs)
+
+    @property
+    def is_reviewer(self):
+        """Reviewers and admins: admins have every right a reviewer has."""
+        return self.is_active and self.role in (Role.REVIEWER, Role.ADMIN)
 
 
 class RegistrationType(models.TextChoices):

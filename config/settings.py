@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "formtools",
     "accounts",
     "offers",
+    "review",
 ]
 
 MIDDLEWARE = [

@@ -13,10 +13,25 @@ class OfferStatus(models.TextChoices):
     VALIDATING = "validating", _("Being checked")
     CHANGES_NEEDED = "changes_needed", _("Changes needed")
     IN_REVIEW = "in_review", _("In review")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-# The publisher may change the answers in these states; submitting again starts a new round.
-EDITABLE_STATUSES = (OfferStatus.DRAFT, OfferStatus.CHANGES_NEEDED)
+# The publisher may change the answers in these states; submitting again starts a new revision.
+EDITABLE_STATUSES = (OfferStatus.DRAFT, OfferStatus.CHANGES_NEEDED, OfferStatus.CHANGES_REQUESTED)
+# No decision yet: the publisher may still withdraw.
+WITHDRAWABLE_STATUSES = (
+    OfferStatus.DRAFT,
+    OfferStatus.SUBMITTED,
+    OfferStatus.VALIDATING,
+    OfferStatus.CHANGES_NEEDED,
+    OfferStatus.IN_REVIEW,
+    OfferStatus.CHANGES_REQUESTED,
+)
+# Reviewers see every offer that has been submitted at least once: all but drafts.
+REVIEWABLE_STATUSES = tuple(status for status in OfferStatus if status != OfferStatus.DRAFT)
 
 
 class TrialType(models.TextChoices):
@@ -54,6 +69,14 @@ class Offer(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     # Each submission is a round: its checks are kept as history when the next one starts.
     revision = models.PositiveIntegerField(default=0)
+    # The reviewer who took the offer on; changed only through offers.services.assign.
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_offers",
+    )
 
     # Technical requirements
     aad_application_id = models.UUIDField(_("Azure AD application (client) ID"), null=True)
@@ -83,7 +106,12 @@ class Offer(models.Model):
 
     class Meta:
         ordering = ["-updated_at"]
-        indexes = [models.Index(fields=["owner", "-updated_at"])]
+        indexes = [
+            models.Index(fields=["owner", "-updated_at"]),
+            # The reviewers' queue: by state, oldest submission first.
+            models.Index(fields=["status", "submitted_at"]),
+            models.Index(fields=["submitted_at", "id"]),
+        ]
 
     def __str__(self):
         return self.app_name or _("Untitled offer #%(pk)s") % {"pk": self.pk}
@@ -95,6 +123,10 @@ class Offer(models.Model):
     @property
     def is_editable(self):
         return self.status in EDITABLE_STATUSES
+
+    @property
+    def can_be_withdrawn(self):
+        return self.status in WITHDRAWABLE_STATUSES
 
     @property
     def logos_in_slot_order(self):
@@ -144,23 +176,101 @@ class Logo(models.Model):
         return f"{self.offer_id}:{self.slot}"
 
 
+class EventKind(models.TextChoices):
+    STATUS = "status", _("Status changed")
+    ASSIGNED = "assigned", _("Assigned")
+    CHECKS_RERUN = "checks_rerun", _("Checks run again")
+
+
 class OfferEvent(models.Model):
-    """An audit row: every status change, who made it and why."""
+    """An audit row: every status change (and assignment), who made it, when and why."""
 
     offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=EventKind, default=EventKind.STATUS)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     from_status = models.CharField(max_length=20, choices=OfferStatus)
     to_status = models.CharField(max_length=20, choices=OfferStatus)
+    revision = models.PositiveIntegerField(default=0)
+    # Shown to the publisher.
     reason = models.TextField(blank=True)
+    # Shown to reviewers and admins only.
+    internal_note = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["offer", "created_at"])]
 
     def __str__(self):
-        return f"{self.offer_id}: {self.from_status} -> {self.to_status}"
+        return f"{self.offer_id}: {self.kind} {self.from_status} -> {self.to_status}"
+
+
+class ReviewReason(models.Model):
+    """One requirement a reviewer found unmet, with what to do about it (offers.checklist)."""
+
+    event = models.ForeignKey(OfferEvent, on_delete=models.CASCADE, related_name="reasons")
+    requirement = models.CharField(max_length=40)
+    comment = models.TextField()
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.event_id}: {self.requirement}"
+
+
+class OfferRevision(models.Model):
+    """What the publisher submitted in one revision, kept so that reviewers see what changed."""
+
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    answers = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["offer", "number"], name="one_snapshot_per_revision"),
+        ]
+
+    def __str__(self):
+        return f"{self.offer_id} r{self.number}"
+
+
+class NotificationKind(models.TextChoices):
+    SUBMITTED = "submitted", _("Submission received")
+    CHECKS_FAILED = "checks_failed", _("Checks did not pass")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    REJECTED = "rejected", _("Rejected")
+    APPROVED = "approved", _("Approved")
+
+
+class Notification(models.Model):
+    """News for a user about an offer: shown on "My offers" and sent by e-mail, once."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="notifications")
+    event = models.ForeignKey(
+        OfferEvent, on_delete=models.CASCADE, null=True, related_name="notifications"
+    )
+    kind = models.CharField(max_length=20, choices=NotificationKind)
+    created_at = models.DateTimeField(auto_now_add=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"]),
+            models.Index(fields=["emailed_at", "created_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.recipient_id}: {self.kind} ({self.offer_id})"
 
 
 class CheckKind(models.TextChoices):

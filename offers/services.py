@@ -1,14 +1,28 @@
-"""Decisions about offers: start a draft, save a step, store logos, submit, change status."""
+"""Decisions about offers: start a draft, save a step, store logos, submit, change status,
+and the reviewers' decisions."""
 
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts import services as account_services
-from offers import checking
+from offers import checking, notifications
 from offers.logocheck import check_logo
-from offers.models import EDITABLE_STATUSES, LOGO_FOLDER, Logo, Offer, OfferEvent, OfferStatus
+from offers.models import (
+    EDITABLE_STATUSES,
+    LOGO_FOLDER,
+    Check,
+    CheckStatus,
+    EventKind,
+    Logo,
+    Offer,
+    OfferEvent,
+    OfferRevision,
+    OfferStatus,
+    ReviewReason,
+)
 from offers.steps import FORM_STEPS, STEPS_BY_NAME
 
 
@@ -30,19 +44,50 @@ class InvalidTransition(OfferError):
     pass
 
 
-# Which status may follow which. The reviewers' states join this table in their own change.
+class DecisionRefused(OfferError):
+    """A decision this reviewer may not make now; the message says why, for the page."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+# Which status may follow which. Nothing leaves approved, rejected or withdrawn.
 ALLOWED_TRANSITIONS = {
-    OfferStatus.DRAFT: {OfferStatus.SUBMITTED},
+    OfferStatus.DRAFT: {OfferStatus.SUBMITTED, OfferStatus.WITHDRAWN},
     # Checks queued; the sweeper may finish them all as errors before any worker starts one.
     OfferStatus.SUBMITTED: {
         OfferStatus.VALIDATING,
         OfferStatus.IN_REVIEW,
         OfferStatus.CHANGES_NEEDED,
+        OfferStatus.WITHDRAWN,
     },
-    OfferStatus.VALIDATING: {OfferStatus.IN_REVIEW, OfferStatus.CHANGES_NEEDED},
-    OfferStatus.CHANGES_NEEDED: {OfferStatus.SUBMITTED},
-    OfferStatus.IN_REVIEW: set(),
+    OfferStatus.VALIDATING: {
+        OfferStatus.IN_REVIEW,
+        OfferStatus.CHANGES_NEEDED,
+        OfferStatus.WITHDRAWN,
+    },
+    # The publisher fixes and resubmits; or a reviewer runs the checks again (validating).
+    OfferStatus.CHANGES_NEEDED: {
+        OfferStatus.SUBMITTED,
+        OfferStatus.VALIDATING,
+        OfferStatus.WITHDRAWN,
+    },
+    OfferStatus.IN_REVIEW: {
+        OfferStatus.APPROVED,
+        OfferStatus.CHANGES_REQUESTED,
+        OfferStatus.REJECTED,
+        OfferStatus.VALIDATING,
+        OfferStatus.WITHDRAWN,
+    },
+    OfferStatus.CHANGES_REQUESTED: {OfferStatus.SUBMITTED, OfferStatus.WITHDRAWN},
+    OfferStatus.APPROVED: set(),
+    OfferStatus.REJECTED: set(),
+    OfferStatus.WITHDRAWN: set(),
 }
+# A reviewer's decisions, and the ones that must say which requirements are not met.
+DECISIONS = (OfferStatus.APPROVED, OfferStatus.CHANGES_REQUESTED, OfferStatus.REJECTED)
+DECISIONS_WITH_REASONS = (OfferStatus.CHANGES_REQUESTED, OfferStatus.REJECTED)
 
 
 @transaction.atomic
@@ -201,14 +246,37 @@ def submit_offer(offer, *, actor):
         if missing:
             raise IncompleteOffer(missing[0])
         transition(locked, OfferStatus.SUBMITTED, actor=actor)
+        OfferRevision.objects.create(
+            offer=locked, number=locked.revision, answers=snapshot_answers(locked)
+        )
         checking.start_round(locked)
     for field in ("status", "updated_at", "submitted_at", "revision"):
         setattr(offer, field, getattr(locked, field))
     return offer
 
 
-def transition(offer, to, *, actor, reason=""):
-    """The one door for status changes: checks the table, updates atomically, writes the audit."""
+def snapshot_answers(offer):
+    """Every answer of the offer as plain JSON values, keyed as offers.checklist names them."""
+    answers = {
+        field: _plain(getattr(offer, field))
+        for step in FORM_STEPS
+        for field in step.offer_fields.values()
+    }
+    answers.update(account_services.publisher_profile_initial(offer.owner))
+    # A new upload always gets a new random name, so the names say whether a logo changed.
+    answers["logos"] = {logo.slot: logo.image.name for logo in offer.logos.all()}
+    return answers
+
+
+def _plain(value):
+    if value is None or isinstance(value, bool | int | str | list):
+        return value
+    return str(value)  # UUID, Decimal
+
+
+def transition(offer, to, *, actor, reason="", internal_note=""):
+    """The one door for status changes: checks the table, updates atomically, writes the
+    audit event and the publisher's news. Returns the event."""
     from_status = offer.status
     if to not in ALLOWED_TRANSITIONS.get(from_status, set()):
         raise InvalidTransition(f"{from_status} -> {to}")
@@ -221,14 +289,135 @@ def transition(offer, to, *, actor, reason=""):
     with transaction.atomic(savepoint=False):
         updated = Offer.objects.filter(pk=offer.pk, status=from_status).update(**changes)
         if updated == 1:
-            OfferEvent.objects.create(
-                offer=offer, actor=actor, from_status=from_status, to_status=to, reason=reason
+            event = OfferEvent.objects.create(
+                offer=offer,
+                actor=actor,
+                from_status=from_status,
+                to_status=to,
+                revision=changes.get("revision", offer.revision),
+                reason=reason,
+                internal_note=internal_note,
             )
+            notifications.notify_status_change(offer, event)
     if updated != 1:
         raise InvalidTransition(f"{offer.pk} is no longer {from_status}")
     for field, value in changes.items():
         setattr(offer, field, value)
-    return offer
+    return event
+
+
+def _locked(offer_pk):
+    return Offer.objects.select_for_update(of=("self",)).select_related("owner").get(pk=offer_pk)
+
+
+def decide(offer, decision, *, reviewer, reasons=(), internal_note=""):
+    """A reviewer's decision: approve, request changes or reject, with a (requirement key,
+    comment) pair for each requirement that is not met. The offer's row is locked, so of two
+    reviewers deciding at once one decides and the other is told what happened."""
+    with transaction.atomic():
+        locked = _locked(offer.pk)
+        _ensure_may_decide(locked, decision, reviewer, reasons)
+        event = transition(locked, decision, actor=reviewer, internal_note=internal_note)
+        ReviewReason.objects.bulk_create(
+            ReviewReason(event=event, requirement=key, comment=comment) for key, comment in reasons
+        )
+    offer.status, offer.updated_at = locked.status, locked.updated_at
+    return event
+
+
+def _ensure_may_decide(offer, decision, reviewer, reasons):
+    if decision not in DECISIONS:
+        raise DecisionRefused(_("Choose approve, request changes or reject."))
+    if offer.owner_id == reviewer.pk:
+        raise DecisionRefused(_("You submitted this offer, so another reviewer must decide on it."))
+    if offer.status != OfferStatus.IN_REVIEW:
+        raise DecisionRefused(
+            _("This offer is no longer waiting for a decision: it is “%(status)s” now.")
+            % {"status": offer.get_status_display()}
+        )
+    if decision == OfferStatus.APPROVED and not all_checks_passed(offer):
+        raise DecisionRefused(_("An offer can be approved only when every check has passed."))
+    if decision in DECISIONS_WITH_REASONS and not reasons:
+        raise DecisionRefused(_("Name at least one requirement that is not met, with a comment."))
+
+
+def all_checks_passed(offer):
+    statuses = set(
+        Check.objects.filter(offer=offer, revision=offer.revision).values_list("status", flat=True)
+    )
+    return statuses == {CheckStatus.PASSED}
+
+
+def withdraw(offer, *, actor, reason=""):
+    """The publisher takes the offer back before a decision. Nothing can follow."""
+    with transaction.atomic():
+        locked = _locked(offer.pk)
+        if not locked.can_be_withdrawn:
+            raise DecisionRefused(
+                _("This offer can no longer be withdrawn: it is “%(status)s”.")
+                % {"status": locked.get_status_display()}
+            )
+        event = transition(locked, OfferStatus.WITHDRAWN, actor=actor, reason=reason)
+    offer.status, offer.updated_at = locked.status, locked.updated_at
+    return event
+
+
+def assign(offer, *, reviewer):
+    """The reviewer takes the offer on (from whoever had it). Recorded in the audit."""
+    with transaction.atomic():
+        locked = _locked(offer.pk)
+        if locked.status not in ASSIGNABLE_STATUSES:
+            raise DecisionRefused(
+                _("Only an offer still under way can be assigned; it is “%(status)s”.")
+                % {"status": locked.get_status_display()}
+            )
+        if locked.assigned_to_id == reviewer.pk:
+            return None
+        Offer.objects.filter(pk=locked.pk).update(assigned_to=reviewer)
+        event = OfferEvent.objects.create(
+            offer=locked,
+            kind=EventKind.ASSIGNED,
+            actor=reviewer,
+            from_status=locked.status,
+            to_status=locked.status,
+            revision=locked.revision,
+        )
+    offer.assigned_to = reviewer
+    return event
+
+
+# A reviewer may run the checks of the current revision again from these states.
+RERUNNABLE_STATUSES = (OfferStatus.IN_REVIEW, OfferStatus.CHANGES_NEEDED)
+# Submitted and not decided: a reviewer may take it on.
+ASSIGNABLE_STATUSES = (
+    OfferStatus.SUBMITTED,
+    OfferStatus.VALIDATING,
+    OfferStatus.CHANGES_NEEDED,
+    OfferStatus.IN_REVIEW,
+    OfferStatus.CHANGES_REQUESTED,
+)
+
+
+def rerun_checks(offer, *, reviewer):
+    """Check the current revision again, for instance after a site was down. Its previous
+    results are replaced; tasks still holding them find nothing to do."""
+    with transaction.atomic():
+        locked = _locked(offer.pk)
+        if locked.status not in RERUNNABLE_STATUSES:
+            raise DecisionRefused(
+                _("The checks cannot run again while the offer is “%(status)s”.")
+                % {"status": locked.get_status_display()}
+            )
+        Check.objects.filter(offer=locked, revision=locked.revision).delete()
+        event = transition(
+            locked,
+            OfferStatus.VALIDATING,
+            actor=reviewer,
+            reason=_("A reviewer ran the checks again."),
+        )
+        checking.start_round(locked)
+    offer.status, offer.updated_at = locked.status, locked.updated_at
+    return event
 
 
 def _ensure_editable(offer):

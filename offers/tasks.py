@@ -47,3 +47,9 @@ def clean_orphaned_uploads(max_age_hours=None):
     return services.clean_orphaned_uploads(
         default_storage, older_than=timezone.now() - timedelta(hours=hours)
     )
+
+
+@shared_task(bind=True, acks_late=True, ignore_result=True)
+def send_notification(self, *, notification_id):
+    """E-mail one piece of news, once."""
+    # Filled in by the notifications change.
