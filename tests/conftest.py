@@ -1,7 +1,14 @@
 import pytest
 from django.core.cache import caches
 
-from tests.factories import PASSWORD, OfferFactory, PublisherProfileFactory, UserFactory
+from accounts.models import Role
+from tests.factories import (
+    PASSWORD,
+    OfferFactory,
+    PublisherProfileFactory,
+    UserFactory,
+    submitted_offer,
+)
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -47,6 +54,30 @@ def bob(db):
 def newcomer(db):
     """A publisher who has just signed up: no profile yet."""
     return UserFactory(email="new@example.com")
+
+
+@pytest.fixture
+def reviewer(db):
+    """An internal reviewer."""
+    return UserFactory(email="carol@example.com", role=Role.REVIEWER)
+
+
+@pytest.fixture
+def admin_user(db):
+    """An admin: every right a reviewer has, and the accounts too."""
+    return UserFactory(email="dave@example.com", role=Role.ADMIN)
+
+
+@pytest.fixture
+def reviewer_client(client, reviewer):
+    client.force_login(reviewer)
+    return client
+
+
+@pytest.fixture
+def in_review(alice):
+    """Alice's offer after one submission whose 7 checks all passed: waiting for a reviewer."""
+    return submitted_offer(alice)
 
 
 @pytest.fixture

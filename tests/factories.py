@@ -6,10 +6,21 @@ from decimal import Decimal
 
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image
 
 from accounts.models import PublisherProfile, RegistrationType, Role, User
-from offers.models import Logo, Offer, SupportModel, TrialType
+from offers.models import (
+    Check,
+    CheckKind,
+    Logo,
+    Offer,
+    OfferRevision,
+    OfferStatus,
+    SupportModel,
+    TrialType,
+)
+from offers.services import snapshot_answers
 
 PASSWORD = "correct-Horse-battery-9"
 
@@ -90,3 +101,30 @@ class LogoFactory(factory.django.DjangoModelFactory):
     # Pillow writes no metadata, so the same bytes stand for the re-encoded copy.
     clean_image = factory.LazyAttribute(lambda logo: png_upload(logo.width, logo.height))
     size_bytes = factory.LazyAttribute(lambda logo: logo.image.size)
+
+
+def submitted_offer(owner=None, *, status=OfferStatus.IN_REVIEW, check_status="passed", **fields):
+    """An offer as the pipeline leaves it after one submission: revision 1, its snapshot, and
+    the 7 checks of that round finished with `check_status`. Made directly, without workers."""
+    offer = OfferFactory(**({"owner": owner} if owner else {}), **fields)
+    Offer.objects.filter(pk=offer.pk).update(status=status, revision=1, submitted_at=timezone.now())
+    offer.refresh_from_db()
+    OfferRevision.objects.create(offer=offer, number=1, answers=snapshot_answers(offer))
+    subjects = [(CheckKind.LOGO, slot.key) for slot in offer.requirements.logo_slots] + [
+        (CheckKind.SUPPORT_URL, offer.support_url),
+        (CheckKind.PRIVACY_URL, offer.privacy_url),
+        (CheckKind.TERMS_URL, offer.terms_url),
+    ]
+    Check.objects.bulk_create(
+        Check(
+            offer=offer,
+            revision=1,
+            kind=kind,
+            subject=subject,
+            status=check_status,
+            attempts=1,
+            finished_at=timezone.now(),
+        )
+        for kind, subject in subjects
+    )
+    return offer
