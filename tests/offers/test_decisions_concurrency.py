@@ -1,0 +1,86 @@
+"""Two reviewers deciding on one offer at the same moment, in two real transactions."""
+
+import os
+import threading
+import time
+
+import pytest
+from django.db import connection, connections, transaction
+
+from offers import services
+from offers.models import Offer, OfferEvent, OfferStatus, ReviewReason
+
+REASON = [("privacy", "The privacy policy page is a 404.")]
+
+
+@pytest.fixture
+def postgresql(transactional_db):
+    if connection.vendor != "postgresql":
+        message = "Row locks are PostgreSQL's: set DATABASE_URL to run this test."
+        if os.environ.get("REQUIRE_SERVICES") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+def _decide_in_thread(offer_pk, decision, reviewer, reasons, results):
+    try:
+        offer = Offer.objects.get(pk=offer_pk)
+        services.decide(offer, decision, reviewer=reviewer, reasons=reasons)
+        results.append(("decided", decision))
+    except services.DecisionRefused as refused:
+        results.append(("refused", refused.message))
+    finally:
+        connections.close_all()
+
+
+def test_two_reviewers_deciding_at_once_give_one_decision_and_one_clear_refusal(
+    postgresql, reviewer, admin_user
+):
+    from tests.factories import PublisherProfileFactory, submitted_offer
+
+    offer = submitted_offer(PublisherProfileFactory().user)
+    results = []
+    threads = [
+        threading.Thread(
+            target=_decide_in_thread,
+            args=(offer.pk, OfferStatus.APPROVED, reviewer, [], results),
+        ),
+        threading.Thread(
+            target=_decide_in_thread,
+            args=(offer.pk, OfferStatus.REJECTED, admin_user, REASON, results),
+        ),
+    ]
+    # Hold the row so that both reviewers are queued behind the lock before either decides.
+    with transaction.atomic():
+        Offer.objects.select_for_update().get(pk=offer.pk)
+        for thread in threads:
+            thread.start()
+        time.sleep(0.5)
+        waiting = _sessions_waiting_for_a_lock()
+    for thread in threads:
+        thread.join(timeout=10)
+
+    assert len(waiting) == 2
+    outcomes = sorted(kind for kind, _detail in results)
+    assert outcomes == ["decided", "refused"]
+    (winner,) = [detail for kind, detail in results if kind == "decided"]
+    (message,) = [detail for kind, detail in results if kind == "refused"]
+    offer.refresh_from_db()
+    assert offer.status == winner
+    assert message == (
+        f"This offer is no longer waiting for a decision: it is “{offer.get_status_display()}” now."
+    )
+    assert OfferEvent.objects.filter(offer=offer).count() == 1
+    assert ReviewReason.objects.filter(event__offer=offer).count() == (
+        1 if winner == OfferStatus.REJECTED else 0
+    )
+
+
+def _sessions_waiting_for_a_lock():
+    """Other sessions of this database waiting for a lock right now."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+        )
+        return cursor.fetchall()
