@@ -1,0 +1,540 @@
+"""Benchmark of the background checks, end to end, with real Celery workers, PostgreSQL and Redis.
+
+Run with `make bench` (or `.venv/bin/python bench/pipeline.py`). It needs PostgreSQL and Redis:
+DATABASE_URL and REDIS_URL, by default postgres://postgres@127.0.0.1:5432/offerdesk_bench and
+redis://127.0.0.1:6379/2. The database is created and migrated when missing, and kept; the
+publishers and offers a run makes are deleted after it. The Redis database must be the
+benchmark's own: it is emptied before and after each run. Uploads go to a temporary folder.
+
+Two workers start as `make run` starts them (through tests/worker_process.py): the "urls" queue
+on 16 threads, the "logos" and "default" queues on 2 processes. The publishers' pages come from
+a local web server that answers after a set delay. Figures are taken after one warm-up round.
+
+- Latency: one offer whose three pages each answer after 1 s, from submit_offer to the end of
+  its round, divided by one direct check_url of such a page in the same run: what the slowest
+  check costs with no queue, no database and no worker. Target: at most 1.5x, which only checks
+  that run side by side can meet (one after the other they would take 3x). Exit status 1 when
+  missed.
+- Throughput: 100 offers submitted in a row, pages answering in 50 ms: offers fully validated per
+  second, against one such offer alone; and the memory of every worker process.
+
+Times come from the rows the workers write (the audit row of the round's last transition), on
+the same clock as the submit, so how often the benchmark polls does not enter them. Exit status 2
+means PostgreSQL or Redis could not be reached.
+"""
+
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.local_site import PUBLISHER_PAGES  # noqa: E402
+
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/offerdesk_bench"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/2"
+MAX_LATENCY_RATIO = 1.5
+SLOW_PAGE_MS = 1000
+FAST_PAGE_MS = 50
+LATENCY_RUNS = 5
+ALONE_RUNS = 3
+THROUGHPUT_OFFERS = 100
+ROUND_TIMEOUT_SECONDS = 60
+PAGES = ("support", "privacy", "terms")
+# As `make run` starts them: URL checks wait on the network, logo checks use the CPU.
+WORKERS = {
+    "urls": {"queues": ("urls",), "pool": "threads", "concurrency": 16},
+    "logos": {"queues": ("logos", "default"), "pool": "prefork", "concurrency": 2},
+}
+# Every publisher a run makes has an address here, so that the cleanup finds them all, also
+# those of a run that was interrupted.
+BENCH_DOMAIN = "pipeline-bench.invalid"
+
+
+class RoundTimeout(Exception):
+    pass
+
+
+# --- the publishers' site ------------------------------------------------------------------
+
+
+class DelayedPages(BaseHTTPRequestHandler):
+    """HEAD or GET /<milliseconds>/<page>: the test site's page, answered after that delay."""
+
+    def do_HEAD(self):
+        self._answer(body=False)
+
+    def do_GET(self):
+        self._answer(body=True)
+
+    def _answer(self, body):
+        delay, _slash, page = self.path.lstrip("/").partition("/")
+        time.sleep(int(delay) / 1000)
+        status, kind, text = PUBLISHER_PAGES.get(f"/{page}", (404, "text/html", "missing"))
+        data = text.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if body:
+            self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+class SiteServer(ThreadingHTTPServer):
+    # 16 checking threads connect at once: more than the default listen backlog of 5, and a
+    # dropped connection attempt is retried only after a second.
+    request_queue_size = 128
+
+
+@contextmanager
+def delayed_site():
+    """Yield the port of a site serving DelayedPages on 127.0.0.1."""
+    server = SiteServer(("127.0.0.1", 0), DelayedPages)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield server.server_address[1]
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def page_urls(port, delay_ms):
+    return {page: f"http://127.0.0.1:{port}/{delay_ms}/{page}" for page in PAGES}
+
+
+# --- setup and cleanup ---------------------------------------------------------------------
+
+
+def configure_environment(tmp_dir, port):
+    """Settings are read from the environment when Django starts, here and in the workers,
+    which start with a copy of this environment (tests/worker_process.py)."""
+    os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
+    os.environ.setdefault("REDIS_URL", DEFAULT_REDIS_URL)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-" + "x" * 50)
+    os.environ.setdefault("ALLOWED_HOSTS", "localhost")
+    os.environ["DEBUG"] = "0"
+    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "0"
+    # The site is on loopback, on a port of its own: what an on-premises install may allow.
+    os.environ["URLCHECK_ALLOW_PRIVATE_NETWORKS"] = "1"
+    os.environ["URLCHECK_ALLOWED_PORTS"] = f"80,443,{port}"
+    os.environ["MEDIA_ROOT"] = str(tmp_dir / "media")
+    os.environ["VAR_DIR"] = str(tmp_dir / "var")
+
+
+def unreachable_server():
+    """None when PostgreSQL and Redis both answer; otherwise what to tell the user."""
+    import psycopg2
+    import redis
+
+    from config.env import database_from_url
+
+    db = database_from_url(os.environ["DATABASE_URL"])
+    try:
+        ensure_database(db)
+    except psycopg2.Error as error:
+        reason = str(error).strip().splitlines()[0]
+        return (
+            f"PostgreSQL at {db['HOST'] or 'localhost'}:{db['PORT'] or 5432} cannot be used "
+            f"({reason}). Start it, or point DATABASE_URL at one."
+        )
+    try:
+        redis.Redis.from_url(os.environ["REDIS_URL"], socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        return (
+            f"Redis at {os.environ['REDIS_URL']} cannot be reached ({error}). "
+            "Start it, or point REDIS_URL at one."
+        )
+    return None
+
+
+def ensure_database(db):
+    """Create the benchmark's database on first use, from the server's `postgres` database."""
+    import psycopg2
+    from psycopg2 import sql
+
+    parameters = {
+        "host": db["HOST"] or None,
+        "port": db["PORT"] or None,
+        "user": db["USER"] or None,
+        "password": db["PASSWORD"] or None,
+        "connect_timeout": 3,
+        **db["OPTIONS"],
+    }
+    connection = psycopg2.connect(dbname="postgres", **parameters)
+    connection.autocommit = True  # CREATE DATABASE cannot run inside a transaction
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]])
+            if cursor.fetchone() is None:
+                cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db["NAME"])))
+    finally:
+        connection.close()
+
+
+def delete_bench_rows():
+    """The benchmark's publishers and their offers (checks, logos and events go with them)."""
+    from accounts.models import User
+    from offers.models import Offer
+
+    owners = User.objects.filter(email__endswith=f"@{BENCH_DOMAIN}")
+    Offer.objects.filter(owner__in=owners).delete()
+    owners.delete()
+
+
+def empty_redis():
+    """Messages left by an interrupted run would otherwise reach the workers."""
+    import redis
+
+    redis.Redis.from_url(os.environ["REDIS_URL"]).flushdb()
+
+
+# --- rounds --------------------------------------------------------------------------------
+
+
+@dataclass
+class Rounds:
+    """What submitting some offers at once took, in seconds from the first submit_offer."""
+
+    start: datetime  # the first submit_offer was called
+    submitted: float  # all submit_offer calls returned
+    over: float  # the last round was over: the offer moved on from its checks
+    checks: list  # the Check rows of these rounds
+
+
+def make_offers(owner, count, urls):
+    from tests.factories import OfferFactory
+
+    return [
+        OfferFactory(owner=owner, **{f"{page}_url": url for page, url in urls.items()})
+        for _ in range(count)
+    ]
+
+
+def run_rounds(offers, actor, poll_seconds):
+    """Submit the offers one after the other, as publishers would; wait for every round."""
+    from django.utils import timezone
+
+    from offers.services import submit_offer
+
+    start = timezone.now()
+    for offer in offers:
+        submit_offer(offer, actor=actor)
+    submitted = timezone.now()
+    ids = [offer.pk for offer in offers]
+    wait_until_over(ids, poll_seconds)
+    return Rounds(
+        start=start,
+        submitted=seconds_between(start, submitted),
+        over=seconds_between(start, last_round_over(ids)),
+        checks=checks_that_passed(ids),
+    )
+
+
+def wait_until_over(offer_ids, poll_seconds):
+    """One primary-key query per poll: the figures do not depend on it, only the waiting."""
+    from offers.checking import CHECKING_STATUSES
+    from offers.models import Offer
+
+    deadline = time.monotonic() + ROUND_TIMEOUT_SECONDS
+    open_rounds = Offer.objects.filter(pk__in=offer_ids, status__in=CHECKING_STATUSES)
+    while open_rounds.exists():
+        if time.monotonic() > deadline:
+            raise RoundTimeout(f"Rounds still open after {ROUND_TIMEOUT_SECONDS} s.")
+        time.sleep(poll_seconds)
+
+
+def last_round_over(offer_ids):
+    """When the last of these rounds ended: the worker's audit row of its last transition."""
+    from django.db.models import Max
+
+    from offers.models import OfferEvent, OfferStatus
+
+    ends = OfferEvent.objects.filter(
+        offer__in=offer_ids, to_status__in=(OfferStatus.IN_REVIEW, OfferStatus.CHANGES_NEEDED)
+    )
+    return ends.aggregate(last=Max("created_at"))["last"]
+
+
+def checks_that_passed(offer_ids):
+    """A check that did not pass measured something else (a refused port, a lost file): stop."""
+    from offers.models import Check, CheckStatus
+
+    checks = list(Check.objects.filter(offer__in=offer_ids))
+    for check in checks:
+        if check.status != CheckStatus.PASSED:
+            raise SystemExit(f"A check did not pass, the figures would mean nothing: {check}")
+    return checks
+
+
+def seconds_between(start, end):
+    return (end - start).total_seconds()
+
+
+def time_direct_check(url):
+    """The baseline: one check_url of the page, in this process, as a worker thread calls it."""
+    from django.conf import settings
+
+    from offers.urlcheck import check_url
+
+    start = time.perf_counter()
+    result = check_url(url, kind="privacy", ports=settings.URLCHECK_ALLOWED_PORTS)
+    elapsed = time.perf_counter() - start
+    if result.outcome != "passed":
+        raise SystemExit(f"The direct check of {url} did not pass: {result.message}")
+    return elapsed
+
+
+# --- worker processes ----------------------------------------------------------------------
+
+
+def worker_processes(workers):
+    """(label, pid) of every worker process: each worker, then its pool's processes."""
+    rows = []
+    for name, worker in workers.items():
+        rows.append((f"{name} worker", worker.pid))
+        rows += [(f"{name} pool process", pid) for pid in worker.child_pids()]
+    return rows
+
+
+def cpu_seconds(pid):
+    """User and system time so far, fields 14 and 15 of /proc/<pid>/stat (see proc(5))."""
+    after_name = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(after_name[11]) + int(after_name[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def process_memory(pid):
+    """(RSS, peak RSS, PSS) in MiB. RSS counts the pages a pool process shares with its parent
+    in both; PSS splits them between the sharers, so PSS figures add up."""
+    status = dict(
+        line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+    )
+    rollup = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
+    pss = next(line.split(":", 1)[1] for line in rollup if line.startswith("Pss:"))
+    return tuple(_mib(value) for value in (status["VmRSS"], status["VmHWM"], pss))
+
+
+def _mib(kilobytes):
+    return int(kilobytes.split()[0]) / 1024
+
+
+# --- the two measurements ------------------------------------------------------------------
+
+
+def measure_latency(owner, urls):
+    """(direct check times, Rounds of one offer each), interleaved run by run."""
+    direct, pipeline = [], []
+    for offer in make_offers(owner, LATENCY_RUNS, urls):
+        direct.append(time_direct_check(urls["privacy"]))
+        pipeline.append(run_rounds([offer], owner, poll_seconds=0.02))
+    return direct, pipeline
+
+
+def measure_throughput(owner, urls, workers):
+    """(Rounds of all the offers, CPU seconds each process used meanwhile, by label)."""
+    offers = make_offers(owner, THROUGHPUT_OFFERS, urls)
+    processes = worker_processes(workers)
+    before = [cpu_seconds(pid) for _label, pid in processes]
+    own_before = time.process_time()
+    rounds = run_rounds(offers, owner, poll_seconds=0.1)
+    cpu = {"this process (submit_offer)": time.process_time() - own_before}
+    for (label, pid), seconds in zip(processes, before, strict=True):
+        cpu[f"{label} {pid}"] = cpu_seconds(pid) - seconds
+    return rounds, cpu
+
+
+# --- report --------------------------------------------------------------------------------
+
+
+def finished_by(rounds, kinds):
+    """Seconds from the first submit to the last check of these kinds finished."""
+    checks = [check for check in rounds.checks if check.kind in kinds]
+    return max(seconds_between(rounds.start, check.finished_at) for check in checks)
+
+
+def median_run_ms(rounds, kinds):
+    """Median milliseconds from a worker claiming a check of these kinds to it finishing."""
+    checks = [check for check in rounds.checks if check.kind in kinds]
+    return 1000 * statistics.median(
+        seconds_between(check.started_at, check.finished_at) for check in checks
+    )
+
+
+def describe_round(rounds):
+    """Where one offer's time went: submit, the URL checks' start and run, the logos."""
+    from offers.models import CheckKind
+
+    url_checks = [check for check in rounds.checks if check.kind != CheckKind.LOGO]
+    started = [seconds_between(rounds.start, check.started_at) for check in url_checks]
+    ran = [seconds_between(check.started_at, check.finished_at) for check in url_checks]
+    logos = finished_by(rounds, {CheckKind.LOGO})
+    return (
+        f"submit {rounds.submitted:.3f} s; URL checks started at {min(started):.3f}"
+        f"-{max(started):.3f} s, ran {min(ran):.3f}-{max(ran):.3f} s; logos done at {logos:.3f} s"
+    )
+
+
+def report_latency(direct, pipeline):
+    print(
+        f"Latency: one offer, its {len(PAGES)} pages each answering after {SLOW_PAGE_MS} ms "
+        f"({LATENCY_RUNS} runs)"
+    )
+    for number, (baseline, rounds) in enumerate(zip(direct, pipeline, strict=True), 1):
+        print(
+            f"  run {number}: direct check {baseline:.3f} s, round over after {rounds.over:.3f} s"
+            f" ({describe_round(rounds)})"
+        )
+    baseline = statistics.median(direct)
+    over = statistics.median(rounds.over for rounds in pipeline)
+    ratio = over / baseline
+    print(f"  {'one direct check_url':<24} median {baseline:6.3f} s  (baseline)")
+    print(
+        f"  {'submit to round over':<24} median {over:6.3f} s  ratio {ratio:4.2f}x  "
+        f"(target <= {MAX_LATENCY_RATIO:g})"
+    )
+    target = f"latency <= {MAX_LATENCY_RATIO:g}x one check"
+    return target, ratio <= MAX_LATENCY_RATIO, f"{ratio:.2f}x"
+
+
+def report_throughput(alone, rounds, cpu):
+    from offers.models import CheckKind
+
+    count = THROUGHPUT_OFFERS
+    one = statistics.median(run.over for run in alone)
+    url_kinds, logo_kind = set(CheckKind) - {CheckKind.LOGO}, {CheckKind.LOGO}
+    urls, logos = finished_by(rounds, url_kinds), finished_by(rounds, logo_kind)
+    print(f"Throughput: {count} offers submitted in a row, pages answering in {FAST_PAGE_MS} ms")
+    print(f"  one offer alone: median {one:.3f} s of {ALONE_RUNS} runs (baseline)")
+    print(
+        f"  {count} offers: submit_offer calls done at {rounds.submitted:.2f} s, last URL check "
+        f"at {urls:.2f} s, last logo check at {logos:.2f} s, last round over at {rounds.over:.2f} s"
+    )
+    print(
+        f"  {count / rounds.over:.1f} offers/s, {len(rounds.checks) / rounds.over:.0f} checks/s; "
+        f"{rounds.over / one:.0f}x the time of one offer alone ({count}x one at a time)"
+    )
+    print(
+        f"  from claim to finish, median: URL check {median_run_ms(rounds, url_kinds):.0f} ms "
+        f"(the page takes {FAST_PAGE_MS}), logo check {median_run_ms(rounds, logo_kind):.0f} ms"
+    )
+    print(f"  CPU used meanwhile, of {os.cpu_count()} cores x {rounds.over:.2f} s:")
+    for label, seconds in cpu.items():
+        print(f"    {label:<30} {seconds:5.2f} s")
+
+
+def report_memory(rows):
+    print("Worker memory after the throughput run (/proc/<pid>/status and smaps_rollup)")
+    for label, pid, rss, peak, pss in rows:
+        print(
+            f"  {label:<20} pid {pid:<8} RSS {rss:6.1f} MiB  peak {peak:6.1f} MiB  "
+            f"PSS {pss:6.1f} MiB"
+        )
+    total_rss = sum(row[2] for row in rows)
+    total_pss = sum(row[4] for row in rows)
+    label = f"all {len(rows)} processes"
+    print(f"  {label:<29} RSS {total_rss:6.1f} MiB{'':21}PSS {total_pss:6.1f} MiB")
+
+
+def print_verdicts(targets):
+    print("Targets")
+    for target, passed, detail in targets:
+        print(f"  {'PASS' if passed else 'FAIL'}  {target}  ({detail})")
+
+
+# --- main ----------------------------------------------------------------------------------
+
+
+def benchmark(port, workers):
+    from tests.factories import PublisherProfileFactory
+
+    owner = PublisherProfileFactory(user__email=f"{uuid.uuid4().hex[:12]}@{BENCH_DOMAIN}").user
+    slow_urls, fast_urls = page_urls(port, SLOW_PAGE_MS), page_urls(port, FAST_PAGE_MS)
+    # First tasks import Pillow and open database connections: not what a running site pays.
+    run_rounds(make_offers(owner, 1, fast_urls), owner, poll_seconds=0.02)
+    time_direct_check(fast_urls["privacy"])
+
+    direct, pipeline = measure_latency(owner, slow_urls)
+    alone = [
+        run_rounds([offer], owner, 0.02) for offer in make_offers(owner, ALONE_RUNS, fast_urls)
+    ]
+    rounds, cpu = measure_throughput(owner, fast_urls, workers)
+    memory = [(label, pid, *process_memory(pid)) for label, pid in worker_processes(workers)]
+
+    print(f"Checking pipeline benchmark: workers {describe_workers()}")
+    print()
+    targets = [report_latency(direct, pipeline)]
+    print()
+    report_throughput(alone, rounds, cpu)
+    print()
+    report_memory(memory)
+    print()
+    print_verdicts(targets)
+    return 0 if all(passed for _target, passed, _detail in targets) else 1
+
+
+def describe_workers():
+    return "; ".join(
+        f"{name} ({', '.join(options['queues'])}) {options['pool']} x{options['concurrency']}"
+        for name, options in WORKERS.items()
+    )
+
+
+def run(port):
+    from django.core.management import call_command
+
+    from tests.worker_process import celery_worker
+
+    call_command("migrate", verbosity=0)
+    delete_bench_rows()
+    empty_redis()
+    try:
+        with (
+            celery_worker(**WORKERS["urls"]) as urls,
+            celery_worker(**WORKERS["logos"]) as logos,
+        ):
+            workers = {"urls": urls, "logos": logos}
+            try:
+                return benchmark(port, workers)
+            except RoundTimeout as timeout:
+                for name, worker in workers.items():
+                    print(f"--- {name} worker log, last lines ---\n{worker.log()[-3000:]}")
+                raise SystemExit(str(timeout)) from None
+    finally:
+        delete_bench_rows()
+        empty_redis()
+
+
+def main():
+    tmp_dir = Path(tempfile.mkdtemp(prefix="offerdesk-pipeline-"))
+    try:
+        with delayed_site() as port:
+            configure_environment(tmp_dir, port)
+            problem = unreachable_server()
+            if problem:
+                print(f"Pipeline benchmark not run: {problem}", file=sys.stderr)
+                return 2
+            import django
+
+            django.setup()
+            return run(port)
+    finally:
+        shutil.rmtree(tmp_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
