@@ -1,17 +1,30 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.forms import UserChangeForm
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
+from accounts import services
 from accounts.forms import UniqueEmailMixin
-from accounts.models import PublisherProfile, User
+from accounts.models import PublisherProfile, Role, User
 
 
-class UserCreationAdminForm(UniqueEmailMixin, AdminUserCreationForm):
+class InvitationAdminForm(UniqueEmailMixin, forms.ModelForm):
+    """A new account by e-mail only: the person chooses a password from the invitation."""
+
     class Meta:
         model = User
         fields = ("email", "role")
+        help_texts = {
+            "role": _(
+                "Reviewers decide on offers. Admins decide on offers too, and manage accounts here."
+            )
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].initial = Role.REVIEWER
 
 
 class UserChangeAdminForm(UniqueEmailMixin, UserChangeForm):
@@ -29,14 +42,23 @@ class PublisherProfileInline(admin.StackedInline):
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     form = UserChangeAdminForm
-    add_form = UserCreationAdminForm
+    add_form = InvitationAdminForm
+    add_form_template = "admin/accounts/user/invite_form.html"
     inlines = [PublisherProfileInline]
     ordering = ("email",)
-    list_display = ("email", "role", "company", "is_active", "last_login", "date_joined")
+    list_display = (
+        "email",
+        "role",
+        "company",
+        "is_active",
+        "has_password",
+        "last_login",
+        "date_joined",
+    )
     list_filter = ("role", "is_active")
     search_fields = ("email", "publisher_profile__company_name")
     list_select_related = ("publisher_profile",)
-    actions = ["deactivate", "activate"]
+    actions = ["deactivate", "activate", "reinvite"]
     # is_staff follows the role; superuser rights stay with createsuperuser.
     fieldsets = (
         (None, {"fields": ("email", "password")}),
@@ -49,7 +71,7 @@ class UserAdmin(DjangoUserAdmin):
             None,
             {
                 "classes": ("wide",),
-                "fields": ("email", "role", "usable_password", "password1", "password2"),
+                "fields": ("email", "role"),
             },
         ),
     )
@@ -60,9 +82,33 @@ class UserAdmin(DjangoUserAdmin):
         profile = getattr(user, "publisher_profile", None)
         return profile.company_name if profile else "—"
 
+    def get_inlines(self, request, obj):
+        # An invited reviewer has no publisher profile; a publisher fills theirs in themself.
+        return self.inlines if obj else []
+
+    @admin.display(description=_("password set"), boolean=True)
+    def has_password(self, user):
+        return user.has_usable_password()
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            services.invite(obj, invited_by=request.user)
+            self.message_user(
+                request,
+                gettext(
+                    "An invitation was sent to %(email)s. Its link works once, for %(lifetime)s."
+                )
+                % {"email": obj.email, "lifetime": services.invitation_lifetime()},
+                messages.SUCCESS,
+            )
+            return
+        super().save_model(request, obj, form, change)
+        if "is_active" in form.changed_data and not obj.is_active:
+            services.end_sessions([obj.pk])
+
     @admin.action(description=_("Deactivate the selected accounts"))
     def deactivate(self, request, queryset):
-        count = queryset.exclude(pk=request.user.pk).update(is_active=False)
+        count = services.deactivate_accounts(queryset, acting=request.user)
         self.message_user(
             request,
             ngettext("%(count)d account deactivated.", "%(count)d accounts deactivated.", count)
@@ -79,3 +125,33 @@ class UserAdmin(DjangoUserAdmin):
             % {"count": count},
             messages.SUCCESS,
         )
+
+    @admin.action(description=_("Send the invitation again"))
+    def reinvite(self, request, queryset):
+        users = list(queryset)
+        invited = services.reinvite(users, invited_by=request.user)
+        if invited:
+            self.message_user(
+                request,
+                ngettext(
+                    "Invitation sent again to %(count)d account; earlier links no longer work.",
+                    "Invitation sent again to %(count)d accounts; earlier links no longer work.",
+                    len(invited),
+                )
+                % {"count": len(invited)},
+                messages.SUCCESS,
+            )
+        skipped = len(users) - len(invited)
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d account skipped: only active accounts without a password can be "
+                    "invited.",
+                    "%(count)d accounts skipped: only active accounts without a password can be "
+                    "invited.",
+                    skipped,
+                )
+                % {"count": skipped},
+                messages.WARNING,
+            )

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
@@ -94,3 +95,30 @@ class PublisherProfile(models.Model):
 
     def __str__(self):
         return self.company_name
+
+
+class UserSession(AbstractBaseSession):
+    """A database session that also records whose it is (accounts.sessions writes `user`).
+
+    Deactivating an account deletes its sessions with one indexed query, whatever keys they have
+    had: Django changes the key at sign-in and after a password change."""
+
+    # No database constraint: a session may be saved just as its user is deleted; the row is then
+    # an anonymous session, and Django's cascade still removes it with the user.
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        null=True,
+        db_constraint=False,
+        related_name="sessions",
+    )
+
+    class Meta(AbstractBaseSession.Meta):
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+
+    @classmethod
+    def get_session_store_class(cls):
+        from accounts.sessions import SessionStore
+
+        return SessionStore

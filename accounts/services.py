@@ -1,13 +1,23 @@
-"""Decisions about accounts: sign-up, the publisher profile, and the sign-in lockout."""
+"""Decisions about accounts: sign-up, invitations, the publisher profile, the sign-in lockout,
+and deactivation."""
 
 import math
 import time
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.timesince import timeuntil
 
-from accounts.models import PublisherProfile, Role, User
+from accounts.models import PublisherProfile, Role, User, UserSession
+from accounts.tokens import invitation_token_generator
 
 # Many people can share one office address, so a client address gets more tries than an account.
 _IP_LIMIT_FACTOR = 4
@@ -69,10 +79,13 @@ def lift_account_lockout(email):
     cache.delete_many([f"{account_key}:count", f"{account_key}:until"])
 
 
-def sign_up(*, email, password):
-    """A new publisher account: anyone may sign up as a publisher, never as staff."""
+def sign_up(*, email, password, language=""):
+    """A new publisher account: anyone may sign up as a publisher, never as staff. `language`
+    is the one they signed up in: their e-mails are written in it."""
     with transaction.atomic():
-        return User.objects.create_user(email=email, password=password, role=Role.PUBLISHER)
+        return User.objects.create_user(
+            email=email, password=password, role=Role.PUBLISHER, language=language
+        )
 
 
 def publisher_profile_initial(user):
@@ -100,3 +113,121 @@ def save_publisher_profile(user, data):
     profile, _created = PublisherProfile.objects.update_or_create(user=user, defaults=values)
     user.publisher_profile = profile
     return profile
+
+
+# Accounts made by an admin: an invitation to choose a password.
+
+
+class InvitationInvalid(Exception):
+    """The invitation link no longer holds: used, expired, superseded, or the account is off."""
+
+
+def invite_user(email, role=Role.REVIEWER, *, invited_by):
+    """A new account made by an admin, without a password, and an e-mail to choose one."""
+    return invite(User(email=email.strip().lower(), role=role), invited_by=invited_by)
+
+
+@transaction.atomic
+def invite(user, *, invited_by):
+    """Save a new account (an unsaved User, e.g. from the admin's form) and invite it."""
+    user.set_unusable_password()
+    user.save()
+    _send_invitation_after_commit(user, invited_by)
+    return user
+
+
+def reinvite(users, *, invited_by):
+    """A fresh invitation for each active account that has no password yet; the links sent
+    before stop working. Returns the accounts invited."""
+    with transaction.atomic():
+        invited = [user for user in users if _renew_invitation(user)]
+        for user in invited:
+            _send_invitation_after_commit(user, invited_by)
+    return invited
+
+
+def _renew_invitation(user):
+    # A new unusable password changes every link's hash. Conditional, so that a password chosen
+    # a moment ago through the previous link is never overwritten.
+    if not user.is_active or user.has_usable_password():
+        return False
+    previous = user.password
+    user.set_unusable_password()
+    return User.objects.filter(pk=user.pk, password=previous).update(password=user.password) == 1
+
+
+def _send_invitation_after_commit(user, invited_by):
+    inviter = invited_by.get_full_name() or invited_by.email
+    # robust: the account is saved whatever the mail server says; a failure is logged, and the
+    # admin's "Send the invitation again" repeats it.
+    user_id = user.pk
+    transaction.on_commit(lambda: send_invitation(user_id, inviter=inviter), robust=True)
+
+
+def send_invitation(user_id, *, inviter):
+    """The invitation e-mail, in the invitee's language, with a link made from the account as it
+    is now. Nothing is sent to an account that is inactive or already has a password."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or user.has_usable_password():
+        return
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        context = {
+            "email": user.email,
+            "role": user.get_role_display(),
+            "inviter": inviter,
+            "link": invitation_url(user),
+            "lifetime": invitation_lifetime(),
+        }
+        subject = render_to_string("emails/invitation_subject.txt", context)
+        body = render_to_string("emails/invitation.txt", context)
+    send_mail(" ".join(subject.split()), body, None, [user.email])
+
+
+def invitation_url(user):
+    token = invitation_token_generator.make_token(user)
+    uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
+    path = reverse("accounts:invitation", kwargs={"uidb64": uidb64, "token": token})
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def invitation_lifetime():
+    """How long an invitation link works, in words of the active language ("3 days")."""
+    now = timezone.now()
+    return timeuntil(now + timedelta(seconds=settings.INVITATION_TIMEOUT_SECONDS), now)
+
+
+def invitation_is_valid(user, token):
+    return user.is_active and invitation_token_generator.check_token(user, token)
+
+
+def accept_invitation(user, token, password, *, language=""):
+    """Set the invited person's first password, and their language if they have none yet (the
+    page's). Raises InvitationInvalid if the link no longer holds, also when it was used a
+    moment ago in another tab: the row is locked and checked again."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if not invitation_is_valid(user, token):
+            raise InvitationInvalid
+        user.set_password(password)
+        user.language = user.language or language
+        user.save(update_fields=["password", "language"])
+    return user
+
+
+# Deactivation.
+
+
+@transaction.atomic
+def deactivate_accounts(users, *, acting):
+    """Deactivate these accounts, never the acting admin's own, and end their sessions now
+    (Django would refuse them on their next request anyway; this leaves nothing behind).
+    Returns how many were deactivated."""
+    ids = list(users.exclude(pk=acting.pk).values_list("pk", flat=True))
+    User.objects.filter(pk__in=ids).update(is_active=False)
+    end_sessions(ids)
+    return len(ids)
+
+
+def end_sessions(user_ids):
+    """Sign these accounts out everywhere: one indexed delete (accounts.sessions tags each row)."""
+    UserSession.objects.filter(user_id__in=user_ids).delete()

@@ -9,6 +9,7 @@ app_name = "accounts"
 urlpatterns = [
     path("sign-up/", views.sign_up, name="sign_up"),
     path("profile/", views.profile, name="profile"),
+    path("invitation/<uidb64>/<token>/", views.InvitationView.as_view(), name="invitation"),
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(

@@ -116,6 +116,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # Failed sign-ins: after this many for one address or one client, that key waits this long.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
+# An invitation link (an admin made the account) works once, for this long.
+INVITATION_TIMEOUT_SECONDS = env_int("INVITATION_TIMEOUT_SECONDS", 3 * 24 * 60 * 60)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("nl", _("Dutch")), ("zh-hant", _("Traditional Chinese"))]
@@ -146,6 +148,18 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Offer Desk <noreply@offerdesk.invalid>")
+# Seconds an SMTP connection may hang before the send counts as a transient error.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+
+# The publisher's news by e-mail (offers.notifications).
+NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 5)
+NOTIFICATION_RETRY_CAP_SECONDS = env_int("NOTIFICATION_RETRY_CAP_SECONDS", 120)
+# An e-mail not sent this long after it was last queued is queued again by the sweeper.
+NOTIFICATION_PENDING_TIMEOUT_SECONDS = env_int("NOTIFICATION_PENDING_TIMEOUT_SECONDS", 300)
+# Longer than the task's hard time limit (90 s): only a send whose worker died is taken again.
+NOTIFICATION_SENDING_TIMEOUT_SECONDS = env_int("NOTIFICATION_SENDING_TIMEOUT_SECONDS", 300)
+# Links in e-mails point here: the address people type to reach the portal, without a slash.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 # Celery: Redis when REDIS_URL is set; otherwise a broker on the local file system, so that
 # `make run` needs no server. Eager mode is for tests only.
@@ -178,6 +192,7 @@ CELERY_TASK_ROUTES = {
 CELERY_BEAT_SCHEDULE = {
     "clean-orphaned-uploads": {"task": "offers.tasks.clean_orphaned_uploads", "schedule": 3600.0},
     "sweep-checks": {"task": "offers.tasks.sweep_checks", "schedule": 60.0},
+    "sweep-notifications": {"task": "offers.tasks.sweep_notifications", "schedule": 60.0},
 }
 
 # Background checks of a submitted offer.
@@ -193,6 +208,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 
+# Database sessions that remember whose they are, so that deactivating an account can end them
+# with one indexed delete (accounts.sessions).
+SESSION_ENGINE = "accounts.sessions"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

@@ -319,3 +319,21 @@ class MarketingForm(OfferStepForm):
 
 class ReviewForm(OfferStepForm):
     """The last step has nothing to fill in: posting it asks to submit the offer."""
+
+
+class WithdrawForm(forms.Form):
+    """The publisher takes an offer back: a confirmation, and an optional word why."""
+
+    confirm = forms.BooleanField(
+        label=_("Yes, withdraw this offer. It cannot be submitted again afterwards."),
+        error_messages={
+            "required": _("Tick the box to confirm that you want to withdraw this offer.")
+        },
+    )
+    reason = forms.CharField(
+        label=_("Why (optional)"),
+        help_text=_("Kept in the offer's history, for you and the reviewers."),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

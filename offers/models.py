@@ -259,7 +259,14 @@ class Notification(models.Model):
     )
     kind = models.CharField(max_length=20, choices=NotificationKind)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The e-mail's delivery (offers.notifications.send): last handed to the broker; taken by a
+    # worker to send (empty again when a transient error hands it back); sent; or given up,
+    # with the last error for the operator.
+    queued_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

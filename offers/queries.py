@@ -1,9 +1,24 @@
 """Named querysets for pages, and the one way a view loads an offer."""
 
 from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Lower
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 
-from offers.models import REVIEWABLE_STATUSES, Offer
+from offers.models import (
+    REVIEWABLE_STATUSES,
+    WITHDRAWABLE_STATUSES,
+    Check,
+    CheckStatus,
+    EventKind,
+    Notification,
+    Offer,
+    OfferEvent,
+    OfferStatus,
+    ReviewReason,
+)
 
 
 def offers_for_owner(user):
@@ -33,3 +48,127 @@ def get_offer_for_review(user, pk):
 def ensure_reviewer(user):
     if not (user.is_authenticated and user.is_reviewer):
         raise PermissionDenied
+
+
+def timeline(offer, *, with_assignments=True):
+    """The offer's audit events, newest first, with who made them and their reasons: two
+    queries however long the history. Publishers do not see who took the offer on."""
+    events = OfferEvent.objects.filter(offer=offer)
+    if not with_assignments:
+        events = events.exclude(kind=EventKind.ASSIGNED)
+    return events.select_related("actor").prefetch_related("reasons").order_by("-created_at", "-pk")
+
+
+def latest_review_reasons(offer):
+    """The requirements the reviewer named when asking for changes or rejecting, while that
+    decision is where the offer stands; empty otherwise, without a query."""
+    if offer.status not in (OfferStatus.CHANGES_REQUESTED, OfferStatus.REJECTED):
+        return []
+    # One decision per revision: the next one needs a new submission.
+    return list(
+        ReviewReason.objects.filter(
+            event__offer=offer, event__revision=offer.revision, event__to_status=offer.status
+        ).order_by("pk")
+    )
+
+
+# --- the reviewers' queue ------------------------------------------------------------------
+
+# No decision yet, so someone still has to act: the queue's default view. Drafts are never here.
+OPEN_REVIEW_STATUSES = tuple(
+    status for status in WITHDRAWABLE_STATUSES if status in REVIEWABLE_STATUSES
+)
+# Each sort of the queue, as order_by() arguments; the primary key makes the order total, so
+# that paging never repeats or skips an offer.
+QUEUE_ORDER = {
+    "oldest": ("submitted_at", "pk"),
+    "newest": ("-submitted_at", "-pk"),
+    "app_name": (Lower("app_name"), "pk"),
+    "updated": ("-updated_at", "-pk"),
+}
+QUEUE_SEARCH_FIELDS = (
+    "app_name",
+    "owner__publisher_profile__company_name",
+    "owner__publisher_profile__mpn_id",
+    "owner__email",
+)
+
+
+class CheckOutcome(models.TextChoices):
+    """One word for the checks of an offer's current revision."""
+
+    RUNNING = "running", _("Still running")
+    FAILED = "failed", _("Some failed")
+    ERROR = "error", _("Could not be checked")
+    PASSED = "passed", _("All passed")
+    NONE = "none", _("No checks")
+
+
+# The check that speaks for its revision is the first one here: a round still running has no
+# final word yet, so it wins over a failure, which wins over an error. Otherwise all passed.
+CHECK_PRECEDENCE = (
+    (Q(status__in=(CheckStatus.PENDING, CheckStatus.RUNNING)), CheckOutcome.RUNNING),
+    (Q(status=CheckStatus.FAILED), CheckOutcome.FAILED),
+    (Q(status=CheckStatus.ERROR), CheckOutcome.ERROR),
+)
+
+
+def check_outcome():
+    """The CheckOutcome of each offer's current revision, as an expression to annotate or
+    filter offers with. One correlated subquery, which PostgreSQL runs only for the rows it
+    needs (25 on a page). As a CASE of Exists() clauses it would rather hash every check in the
+    table first: 115 ms instead of 1 ms with 10,000 offers (bench/dashboard.py)."""
+    rank = Case(
+        *(When(test, then=Value(place)) for place, (test, _) in enumerate(CHECK_PRECEDENCE)),
+        default=Value(len(CHECK_PRECEDENCE)),
+    )
+    word = Case(
+        *(When(test, then=Value(outcome)) for test, outcome in CHECK_PRECEDENCE),
+        default=Value(CheckOutcome.PASSED),
+        output_field=models.CharField(),
+    )
+    checks = Check.objects.filter(offer=OuterRef("pk"), revision=OuterRef("revision"))
+    speaker = checks.order_by(rank).values_list(word)[:1]
+    return Coalesce(Subquery(speaker), Value(CheckOutcome.NONE), output_field=models.CharField())
+
+
+def review_queue(*, statuses=OPEN_REVIEW_STATUSES, outcome="", search="", sort="oldest"):
+    """The reviewers' queue: offers in these states, filtered and sorted, each with its owner,
+    profile, assigned reviewer and `check_outcome` (a CheckOutcome value) in the one query."""
+    queryset = offers_for_review().filter(status__in=statuses)
+    return (
+        _queue_filtered(queryset, outcome=outcome, search=search)
+        .annotate(check_outcome=check_outcome())
+        .select_related("owner__publisher_profile", "assigned_to")
+        .order_by(*QUEUE_ORDER[sort])
+    )
+
+
+def review_queue_counts(*, outcome="", search=""):
+    """{status: offers} for every reviewable status, under the same check outcome and search
+    as the queue: one grouped query."""
+    rows = _queue_filtered(offers_for_review(), outcome=outcome, search=search)
+    # COUNT(*), not COUNT(id): PostgreSQL then counts from the status index alone, five times
+    # faster with 10,000 offers than reading every row for its id.
+    found = dict(rows.values_list("status").annotate(offers=Count("*")).order_by())
+    return {status: found.get(status, 0) for status in REVIEWABLE_STATUSES}
+
+
+def _queue_filtered(queryset, *, outcome, search):
+    if outcome:
+        # alias(), not annotate(): the count per state must not group by the outcome too.
+        queryset = queryset.alias(outcome=check_outcome()).filter(outcome=outcome)
+    if search:
+        fields = [(f"{field}__icontains", search) for field in QUEUE_SEARCH_FIELDS]
+        queryset = queryset.filter(Q(*fields, _connector=Q.OR))
+    return queryset
+
+
+# How much news "My offers" shows.
+RECENT_NEWS = 10
+
+
+def recent_news(user, limit=RECENT_NEWS):
+    """The user's latest news, newest first, each with its offer: one query."""
+    news = Notification.objects.filter(recipient=user).select_related("offer")
+    return news.order_by("-created_at", "-pk")[:limit]

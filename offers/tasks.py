@@ -1,4 +1,5 @@
-"""Thin tasks: take ids, delegate to offers.checking, return quietly when there is nothing to do.
+"""Thin tasks: take ids, delegate to offers.checking or offers.notifications, and return
+quietly when there is nothing to do.
 
 Checks run with acks_late and reject_on_worker_lost: a worker that dies mid-check leaves its
 message to be delivered again, and the redelivered task takes its own check back.
@@ -11,7 +12,7 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from offers import checking, services
+from offers import checking, notifications, services
 
 _CHECK_OPTIONS = {"bind": True, "acks_late": True, "reject_on_worker_lost": True}
 
@@ -49,7 +50,15 @@ def clean_orphaned_uploads(max_age_hours=None):
     )
 
 
-@shared_task(bind=True, acks_late=True, ignore_result=True)
+@shared_task(bind=True, acks_late=True, ignore_result=True, soft_time_limit=60, time_limit=90)
 def send_notification(self, *, notification_id):
-    """E-mail one piece of news, once."""
-    # Filled in by the notifications change.
+    """E-mail one piece of news, once; a transient SMTP error is tried again after a pause."""
+    attempts = notifications.send(notification_id)
+    if attempts is not None:
+        raise self.retry(countdown=notifications.retry_delay(attempts), max_retries=None)
+
+
+@shared_task(ignore_result=True)
+def sweep_notifications():
+    """Periodic: queue again the e-mails that were never queued or never sent."""
+    return notifications.sweep()

@@ -6,12 +6,14 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from formtools.wizard.storage.base import BaseStorage
 from formtools.wizard.views import NamedUrlWizardView
 
 from accounts import services as account_services
 from offers import checking, queries, services
-from offers.forms import PublisherStepForm
+from offers.checklist import REQUIREMENTS_BY_KEY
+from offers.forms import PublisherStepForm, WithdrawForm
 from offers.models import CheckKind
 from offers.steps import FORM_STEPS, STEPS, STEPS_BY_NAME
 
@@ -33,7 +35,8 @@ def home(request):
 @login_required
 def offer_list(request):
     offers = queries.offers_for_owner(request.user)
-    return render(request, "offers/list.html", {"offers": offers})
+    news = queries.recent_news(request.user)
+    return render(request, "offers/list.html", {"offers": offers, "news": news})
 
 
 @login_required
@@ -59,19 +62,47 @@ def offer_new(request):
 @login_required
 def offer_detail(request, pk):
     offer = queries.get_offer_for_user(request.user, pk)
+    return _render_detail(request, offer, WithdrawForm())
+
+
+def _render_detail(request, offer, withdraw_form):
     missing = services.incomplete_steps_for_display(offer) if offer.is_editable else []
     context = {
         "offer": offer,
         "missing": missing,
         "continue_step": missing[0] if missing else STEPS[-1].name,
         "checks": [(check, FIX_STEP[check.kind]) for check in checking.latest_checks(offer)],
+        "review_reasons": queries.latest_review_reasons(offer),
+        "events": queries.timeline(offer, with_assignments=False),
+        "withdraw_form": withdraw_form,
     }
     return render(request, "offers/detail.html", context)
 
 
 @login_required
-def offer_logo(request, pk, slot):
+@require_POST
+def offer_withdraw(request, pk):
     offer = queries.get_offer_for_user(request.user, pk)
+    form = WithdrawForm(request.POST)
+    # An offer past withdrawing gets the service's refusal, not a form it can no longer use.
+    if not form.is_valid() and offer.can_be_withdrawn:
+        return _render_detail(request, offer, form)
+    try:
+        services.withdraw(offer, actor=request.user, reason=form.cleaned_data.get("reason", ""))
+    except services.DecisionRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("Your offer was withdrawn."))
+    return redirect("offers:detail", pk=offer.pk)
+
+
+@login_required
+def offer_logo(request, pk, slot):
+    return serve_clean_logo(queries.get_offer_for_user(request.user, pk), slot)
+
+
+def serve_clean_logo(offer, slot):
+    """The re-encoded copy of one of the offer's logos, to whoever may see the offer."""
     logo = get_object_or_404(offer.logos.all(), slot=slot)
     if not logo.clean_image:
         raise Http404
@@ -220,6 +251,11 @@ class OfferWizard(LoginRequiredMixin, NamedUrlWizardView):
             missing=missing,
             fields_templates=[f"offers/wizard/fields/{current}.html", ALL_FIELDS_TEMPLATE],
             previous_url=self.get_step_url(self.steps.prev) if self.steps.prev else None,
+            review_reasons=[
+                reason
+                for reason in queries.latest_review_reasons(self.offer)
+                if _step_of(reason) == current
+            ],
         )
         return context
 
@@ -227,6 +263,11 @@ class OfferWizard(LoginRequiredMixin, NamedUrlWizardView):
     def _uploads(form):
         accepted = getattr(form, "accepted_uploads", None)
         return accepted() if accepted else {}
+
+
+def _step_of(reason):
+    requirement = REQUIREMENTS_BY_KEY.get(reason.requirement)
+    return requirement.step if requirement else None
 
 
 wizard = OfferWizard.as_view(url_name="offers:wizard", done_step_name="done")

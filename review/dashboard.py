@@ -1,10 +1,54 @@
-"""The reviewers' queue. (Being written: the dashboard change.)"""
+"""The reviewers' queue: every submitted offer by state, filtered, searched, sorted and paged."""
 
-from django.http import HttpResponse
+from django.core.paginator import Paginator
+from django.shortcuts import render
 
+from offers.queries import CheckOutcome, review_queue, review_queue_counts
+from review.forms_dashboard import SORT_CHOICES, STATE_CHOICES, STATE_FILTERS, QueueFilterForm
 from review.permissions import reviewer_required
+
+PER_PAGE = 25
+
+
+class CountedPaginator(Paginator):
+    """A paginator told how many rows there are: the counts per state already say, so the
+    page does not count them a second time."""
+
+    def __init__(self, object_list, per_page, *, count):
+        super().__init__(object_list, per_page)
+        self._count = count
+
+    @property
+    def count(self):
+        return self._count
 
 
 @reviewer_required
 def dashboard(request):
-    return HttpResponse()
+    form = QueueFilterForm(request.GET)
+    filters = form.filters()
+    counts = review_queue_counts(outcome=filters["outcome"], search=filters["q"])
+    states = [(value, label, _offers_in(counts, value)) for value, label in STATE_CHOICES]
+    queue = review_queue(
+        statuses=STATE_FILTERS[filters["state"]],
+        outcome=filters["outcome"],
+        search=filters["q"],
+        sort=filters["sort"],
+    )
+    total = _offers_in(counts, filters["state"])
+    page = CountedPaginator(queue, PER_PAGE, count=total).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "filters": filters,
+        "states": states,
+        "state_label": dict(STATE_CHOICES)[filters["state"]],
+        "sort_label": dict(SORT_CHOICES)[filters["sort"]],
+        "page": page,
+        "rows": [(offer, CheckOutcome(offer.check_outcome)) for offer in page],
+    }
+    return render(request, "review/dashboard.html", context)
+
+
+def _offers_in(counts, state):
+    """How many offers a choice of the state filter shows, from the counts per state."""
+    return sum(counts[status] for status in STATE_FILTERS[state])

@@ -1,13 +1,133 @@
-"""One offer for a reviewer. (Being written: the review page change.)"""
+"""One offer for a reviewer: its answers as a checklist, its checks, its history, and the
+decisions. Every view loads the offer through offers.queries.get_offer_for_review and leaves
+every decision to offers.services."""
 
-from django.http import Http404
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST, require_safe
 
+from offers import checking, queries, services
+from offers.models import OfferStatus
+from offers.views import serve_clean_logo
+from review import answers
+from review.forms import DecisionForm
 from review.permissions import reviewer_required
+
+DECIDED_MESSAGES = {
+    OfferStatus.APPROVED: gettext_lazy("You approved this offer. The publisher is being told."),
+    OfferStatus.CHANGES_REQUESTED: gettext_lazy(
+        "You asked for changes. The publisher is being told, with your reasons."
+    ),
+    OfferStatus.REJECTED: gettext_lazy(
+        "You rejected this offer. The publisher is being told, with your reasons."
+    ),
+}
 
 
 @reviewer_required
+@require_safe
 def offer_review(request, pk):
-    raise Http404
+    offer = queries.get_offer_for_review(request.user, pk)
+    return _render(request, offer)
 
 
-offer_logo = assign = decide = rerun_checks = offer_review
+@reviewer_required
+@require_safe
+def offer_logo(request, pk, slot):
+    return serve_clean_logo(queries.get_offer_for_review(request.user, pk), slot)
+
+
+@reviewer_required
+@require_POST
+def assign(request, pk):
+    offer = queries.get_offer_for_review(request.user, pk)
+    try:
+        event = services.assign(offer, reviewer=request.user)
+    except services.DecisionRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        if event is None:
+            messages.info(request, _("This offer is already assigned to you."))
+        else:
+            messages.success(request, _("This offer is now assigned to you."))
+    return redirect("review:offer", pk=offer.pk)
+
+
+@reviewer_required
+@require_POST
+def decide(request, pk):
+    offer = queries.get_offer_for_review(request.user, pk)
+    form = DecisionForm(request.POST, can_approve=services.all_checks_passed(offer))
+    if form.is_valid():
+        decision = form.cleaned_data["decision"]
+        try:
+            services.decide(
+                offer,
+                decision,
+                reviewer=request.user,
+                reasons=form.unmet_requirements(),
+                internal_note=form.cleaned_data["internal_note"],
+            )
+        except services.DecisionRefused as refused:
+            # Shown beside the form, with everything typed kept; the page shows the offer as
+            # it is now, perhaps decided by another reviewer meanwhile.
+            form.add_error(None, refused.message)
+            offer.refresh_from_db()
+        else:
+            messages.success(request, DECIDED_MESSAGES[decision])
+            return redirect("review:offer", pk=offer.pk)
+    # The form is at the foot of a long page: say at the top that something needs a look.
+    messages.error(request, _("The decision was not recorded. See what is marked at the decision."))
+    return _render(request, offer, form)
+
+
+@reviewer_required
+@require_POST
+def rerun_checks(request, pk):
+    offer = queries.get_offer_for_review(request.user, pk)
+    try:
+        services.rerun_checks(offer, reviewer=request.user)
+    except services.DecisionRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(
+            request, _("The checks are running again. Their results appear here as they arrive.")
+        )
+    return redirect("review:offer", pk=offer.pk)
+
+
+def _render(request, offer, form=None):
+    current, previous = _snapshots(offer)
+    can_approve = services.all_checks_passed(offer)
+    is_owner = offer.owner_id == request.user.pk
+    context = {
+        "offer": offer,
+        "answers": current,
+        "sections": answers.checklist(current, offer.requirements),
+        "changes": answers.changes(previous, current) if previous is not None else None,
+        "logos": offer.logos_in_slot_order,
+        "checks": checking.latest_checks(offer),
+        "events": queries.timeline(offer),
+        "show_internal": True,
+        "is_owner": is_owner,
+        "can_assign": offer.status in services.ASSIGNABLE_STATUSES
+        and offer.assigned_to_id != request.user.pk,
+        "can_rerun": offer.status in services.RERUNNABLE_STATUSES,
+        "can_decide": offer.status == OfferStatus.IN_REVIEW and not is_owner,
+        "can_approve": can_approve,
+        "decision_form": form or DecisionForm(can_approve=can_approve),
+    }
+    return render(request, "review/offer.html", context)
+
+
+def _snapshots(offer):
+    """The answers of the current revision and of the one before it (None for the first)."""
+    numbers = (offer.revision - 1, offer.revision)
+    stored = {
+        revision.number: revision.answers for revision in offer.revisions.filter(number__in=numbers)
+    }
+    # An offer submitted before snapshots were kept: its stored answers are what was submitted.
+    current = stored.get(offer.revision) or services.snapshot_answers(offer)
+    return current, stored.get(offer.revision - 1)

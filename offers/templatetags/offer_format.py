@@ -3,6 +3,8 @@ from decimal import Decimal
 from django import template
 from django.utils import formats
 
+from offers.checklist import REQUIREMENTS_BY_KEY
+
 register = template.Library()
 
 
@@ -16,3 +18,9 @@ def plain_number(value):
     if normal == normal.to_integral():
         normal = normal.quantize(Decimal(1))
     return formats.number_format(normal, use_l10n=True)
+
+
+@register.filter
+def requirement(key):
+    """The checklist requirement a reviewer's reason names (its label and wizard step)."""
+    return REQUIREMENTS_BY_KEY.get(key)

@@ -1,13 +1,15 @@
-"""The first administrator, and the Django admin's user list: columns, search, actions, roles."""
+"""The first administrator, and the Django admin's user list: columns, search, actions, roles,
+and sessions that end with the account. (Invitations: test_invitations.py.)"""
 
 import pytest
 from django.contrib import auth
 from django.contrib.messages import get_messages
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from accounts.models import Role, User
+from accounts.models import Role, User, UserSession
 from tests.factories import PublisherProfileFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -144,6 +146,7 @@ def test_the_user_list_shows_email_role_and_company(admin_client, alice, reviewe
         "role",
         "company",
         "active",
+        "password set",
         "last login",
         "date joined",
     ]
@@ -371,22 +374,165 @@ def test_a_former_admin_is_sent_to_the_admin_login(admin_client, client, alice):
     assert client.get(USERS_URL)["Location"] == "/admin/login/?next=/admin/accounts/user/"
 
 
-def test_an_admin_adds_a_reviewer_through_the_add_form(admin_client):
-    response = admin_client.post(
-        f"{USERS_URL}add/",
-        {
-            "email": "rita@example.com",
-            "role": "reviewer",
-            "usable_password": "true",
-            "password1": ADMIN_PASSWORD,
-            "password2": ADMIN_PASSWORD,
-            "publisher_profile-TOTAL_FORMS": "0",
-            "publisher_profile-INITIAL_FORMS": "0",
-            "_save": "Save",
-        },
-    )
+def test_an_admin_made_a_reviewer_keeps_the_review_rights_but_leaves_the_admin(
+    admin_client, client, alice
+):
+    admin_client.post(change_url(alice), change_form_data(alice, "admin"))
+    alice.refresh_from_db()
 
-    rita = User.objects.get(email="rita@example.com")
-    assert response["Location"] == change_url(rita)
-    assert (rita.role, rita.is_staff, rita.is_superuser) == (Role.REVIEWER, False, False)
-    assert rita.check_password(ADMIN_PASSWORD)
+    admin_client.post(change_url(alice), change_form_data(alice, "reviewer"))
+
+    alice.refresh_from_db()
+    assert (alice.role, alice.is_staff, alice.is_superuser, alice.is_reviewer) == (
+        Role.REVIEWER,
+        False,
+        False,
+        True,
+    )
+    client.force_login(alice)
+    assert client.get(USERS_URL)["Location"] == "/admin/login/?next=/admin/accounts/user/"
+
+
+def test_a_reviewer_made_an_admin_reaches_the_admin_in_the_session_they_already_have(
+    admin_client, reviewer
+):
+    rita_browser = Client()
+    rita_browser.force_login(reviewer)
+    assert rita_browser.get(USERS_URL).status_code == 302
+
+    admin_client.post(change_url(reviewer), change_form_data(reviewer, "admin"))
+
+    assert rita_browser.get(USERS_URL).status_code == 200
+
+
+# Reviewers cannot manage accounts.
+
+
+@pytest.mark.parametrize("page", ["", "add/", "{pk}/change/", "{pk}/password/", "{pk}/delete/"])
+def test_a_reviewer_reaches_no_account_page(client, reviewer, alice, page):
+    client.force_login(reviewer)
+    url = USERS_URL + page.format(pk=alice.pk)
+
+    response = client.get(url)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/login/?next={url}"
+
+
+def test_a_reviewer_cannot_change_a_role_or_deactivate_an_account(client, reviewer, alice):
+    client.force_login(reviewer)
+
+    client.post(change_url(reviewer), change_form_data(reviewer, "admin"))
+    deactivate(client, alice)
+
+    reviewer.refresh_from_db()
+    alice.refresh_from_db()
+    assert (reviewer.role, reviewer.is_staff, alice.is_active) == (Role.REVIEWER, False, True)
+
+
+# Deactivation ends the account's sessions.
+
+
+def signed_in(user):
+    browser = Client()
+    browser.force_login(user)
+    return browser
+
+
+def session_owners():
+    return sorted(UserSession.objects.values_list("user__email", flat=True))
+
+
+def test_each_session_row_records_whose_it_is(alice, bob, password):
+    signed_in(alice)
+    through_the_login_page = Client()
+    through_the_login_page.post(
+        "/accounts/login/", {"username": "bob@example.com", "password": password}
+    )
+    Client().get("/accounts/login/")  # an anonymous visitor has no session row at all
+
+    assert session_owners() == ["alice@example.com", "bob@example.com"]
+
+
+def test_a_deactivated_user_is_signed_out_on_the_next_request_and_the_session_is_gone(
+    admin_client, alice
+):
+    alice_browser = signed_in(alice)
+    assert alice_browser.get("/offers/").status_code == 200
+    assert session_owners() == ["alice@example.com", "root@example.com"]
+
+    deactivate(admin_client, alice)
+
+    assert session_owners() == ["root@example.com"]
+    response = alice_browser.get("/offers/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/offers/"
+
+
+def test_deactivation_ends_every_session_of_the_account_and_no_other(admin_client, alice, bob):
+    at_work, at_home = signed_in(alice), signed_in(alice)
+    bob_browser = signed_in(bob)
+
+    deactivate(admin_client, alice)
+
+    assert session_owners() == ["bob@example.com", "root@example.com"]
+    assert at_work.get("/offers/").status_code == 302
+    assert at_home.get("/offers/").status_code == 302
+    assert bob_browser.get("/offers/").status_code == 200
+
+
+def test_a_session_whose_key_changed_with_a_password_change_also_ends(
+    admin_client, alice, password
+):
+    alice_browser = signed_in(alice)
+    first_key = alice_browser.session.session_key
+    new_password = "Ember-willow-compass-62"
+    alice_browser.post(
+        "/accounts/password/change/",
+        {"old_password": password, "new_password1": new_password, "new_password2": new_password},
+    )
+    assert alice_browser.session.session_key != first_key
+
+    deactivate(admin_client, alice)
+
+    assert session_owners() == ["root@example.com"]
+    assert alice_browser.get("/offers/")["Location"] == "/accounts/login/?next=/offers/"
+
+
+def test_unticking_active_on_the_change_form_also_ends_the_sessions(admin_client, alice):
+    alice_browser = signed_in(alice)
+    data = change_form_data(alice, "publisher")
+    del data["is_active"]
+
+    response = admin_client.post(change_url(alice), data)
+
+    assert response["Location"] == USERS_URL
+    alice.refresh_from_db()
+    assert alice.is_active is False
+    assert session_owners() == ["root@example.com"]
+    assert alice_browser.get("/offers/")["Location"] == "/accounts/login/?next=/offers/"
+
+
+def test_saving_an_active_account_keeps_its_sessions(admin_client, alice):
+    signed_in(alice)
+
+    admin_client.post(change_url(alice), change_form_data(alice, "publisher"))
+
+    assert session_owners() == ["alice@example.com", "root@example.com"]
+
+
+def test_deleting_an_account_deletes_its_sessions(alice):
+    signed_in(alice)
+
+    alice.delete()
+
+    assert session_owners() == []
+
+
+def test_an_expired_session_row_is_cleared_by_clearsessions(alice):
+    signed_in(alice)
+    UserSession.objects.update(expire_date="2000-01-01T00:00:00Z")
+
+    call_command("clearsessions")
+
+    assert UserSession.objects.exists() is False

@@ -161,9 +161,9 @@ def test_two_sign_ups_for_one_address_at_the_same_moment_give_the_form_error(cli
 
     real_sign_up = services.sign_up
 
-    def someone_else_got_there_first(*, email, password):
+    def someone_else_got_there_first(*, email, password, language):
         User.objects.create_user(email=email, password=password)
-        return real_sign_up(email=email, password=password)
+        return real_sign_up(email=email, password=password, language=language)
 
     monkeypatch.setattr(services, "sign_up", someone_else_got_there_first)
     response = client.post(
@@ -180,3 +180,19 @@ def test_two_sign_ups_for_one_address_at_the_same_moment_give_the_form_error(cli
         "An account with this e-mail address already exists. Log in, or reset the password "
         "if you have forgotten it."
     ]
+
+
+def test_sign_up_remembers_the_language_the_page_was_in_for_the_publishers_e_mails(client):
+    client.post(
+        SIGN_UP_URL,
+        {"email": "carol@example.com", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        headers={"accept-language": "nl"},
+    )
+
+    assert User.objects.get().language == "nl"
+
+
+def test_sign_up_in_the_default_language_records_it(client):
+    sign_up(client)
+
+    assert User.objects.get().language == "en"

@@ -97,11 +97,12 @@ def test_the_tests_run_tasks_in_process():
     assert celery_app.conf.task_always_eager is True
 
 
-def test_the_beat_sweeps_checks_every_minute_and_cleans_uploads_every_hour():
+def test_the_beat_sweeps_checks_and_e_mails_every_minute_and_cleans_uploads_every_hour():
     assert celery_app.conf.beat_schedule == {
         "clean-orphaned-uploads": {
             "task": "offers.tasks.clean_orphaned_uploads",
             "schedule": 3600.0,
         },
         "sweep-checks": {"task": "offers.tasks.sweep_checks", "schedule": 60.0},
+        "sweep-notifications": {"task": "offers.tasks.sweep_notifications", "schedule": 60.0},
     }

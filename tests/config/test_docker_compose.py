@@ -209,6 +209,7 @@ def test_every_task_in_the_beat_schedule_is_registered():
     assert {name: entry["task"] for name, entry in app.conf.beat_schedule.items()} == {
         "clean-orphaned-uploads": "offers.tasks.clean_orphaned_uploads",
         "sweep-checks": "offers.tasks.sweep_checks",
+        "sweep-notifications": "offers.tasks.sweep_notifications",
     }
     assert all(entry["task"] in app.tasks for entry in app.conf.beat_schedule.values())
 

@@ -1,0 +1,785 @@
+"""A reviewer's page for one offer: the checklist, checks, changes, history, and the decisions,
+each view tried by the owner (alice), another publisher (bob), a reviewer and an admin."""
+
+import pytest
+from django.contrib.messages import get_messages
+from django.core.files.base import ContentFile
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.models import Role
+from offers import services
+from offers.models import (
+    Check,
+    CheckStatus,
+    EventKind,
+    Notification,
+    NotificationKind,
+    Offer,
+    OfferEvent,
+    OfferStatus,
+    ReviewReason,
+)
+from tests.factories import UserFactory, png_bytes, submitted_offer
+from tests.local_site import allow_checks_to_reach, serve
+
+pytestmark = pytest.mark.django_db
+
+UPTIME = ("uptime", "Your SLA page says 99.5%; the marketplace asks for at least 99.9%.")
+LOGOS = ("logos", "The 255 × 115 logo is blurry.")
+REFUSED_APPROVAL = "An offer can be approved only when every check has passed."
+NO_REASON = "Name at least one requirement that is not met, with a comment."
+
+
+def url(name, offer, **kwargs):
+    return reverse(f"review:{name}", kwargs={"pk": offer.pk, **kwargs})
+
+
+def decision_data(decision, reasons=(), internal_note="", rows=3, **extra):
+    """What the page's form posts: the decision, the note and `rows` rows of reasons."""
+    data = {
+        "decision": decision,
+        "internal_note": internal_note,
+        "reasons-TOTAL_FORMS": str(rows),
+        "reasons-INITIAL_FORMS": "0",
+        "reasons-MIN_NUM_FORMS": "0",
+        "reasons-MAX_NUM_FORMS": "1000",
+    }
+    for index in range(rows):
+        requirement, comment = reasons[index] if index < len(reasons) else ("", "")
+        data[f"reasons-{index}-requirement"] = requirement
+        data[f"reasons-{index}-comment"] = comment
+    return data | extra
+
+
+def post_decision(client, offer, decision, **kwargs):
+    return client.post(url("decide", offer), decision_data(decision, **kwargs))
+
+
+def messages_of(response):
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def status_of(offer):
+    return Offer.objects.values_list("status", flat=True).get(pk=offer.pk)
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+@pytest.fixture(params=["reviewer", "admin_user"])
+def insider(request):
+    """Each test that takes it runs once as a reviewer and once as an admin."""
+    return request.getfixturevalue(request.param)
+
+
+@pytest.fixture
+def insider_client(client, insider):
+    client.force_login(insider)
+    return client
+
+
+# Who may open what ---------------------------------------------------------------------------
+
+REVIEW_REQUESTS = [
+    ("get", "offer", {}),
+    ("get", "logo", {"slot": "40x40"}),
+    ("post", "assign", {}),
+    ("post", "decide", {}),
+    ("post", "rerun_checks", {}),
+]
+
+
+@pytest.mark.parametrize("publisher", ["alice", "bob"])
+@pytest.mark.parametrize(("method", "name", "kwargs"), REVIEW_REQUESTS)
+def test_publishers_get_403_on_every_review_page_even_for_their_own_offer(
+    client, request, in_review, publisher, method, name, kwargs
+):
+    client.force_login(request.getfixturevalue(publisher))
+
+    data = decision_data(OfferStatus.APPROVED) if name == "decide" else {}
+    response = getattr(client, method)(url(name, in_review, **kwargs), data)
+
+    assert response.status_code == 403
+    assert (status_of(in_review), OfferEvent.objects.count()) == (OfferStatus.IN_REVIEW, 0)
+
+
+@pytest.mark.parametrize(("method", "name", "kwargs"), REVIEW_REQUESTS)
+def test_an_anonymous_visitor_is_asked_to_log_in(client, in_review, method, name, kwargs):
+    response = getattr(client, method)(url(name, in_review, **kwargs))
+
+    assert (response.status_code, response["Location"].split("?")[0]) == (302, reverse("login"))
+
+
+@pytest.mark.parametrize(("method", "name", "kwargs"), REVIEW_REQUESTS)
+def test_a_draft_is_not_found_by_reviewers_or_admins(insider_client, draft, method, name, kwargs):
+    response = getattr(insider_client, method)(url(name, draft, **kwargs))
+
+    assert response.status_code == 404
+    assert status_of(draft) == OfferStatus.DRAFT
+
+
+@pytest.mark.parametrize("name", ["assign", "decide", "rerun_checks"])
+def test_the_action_urls_answer_405_to_a_get(insider_client, in_review, name):
+    response = insider_client.get(url(name, in_review))
+
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+
+
+def test_reviewers_and_admins_open_the_offer_page(insider_client, in_review):
+    response = insider_client.get(url("offer", in_review))
+
+    assert response.status_code == 200
+    assert response.context["offer"] == in_review
+
+
+@pytest.mark.parametrize(("method", "name"), [("post", "assign"), ("post", "rerun_checks")])
+def test_actions_need_a_csrf_token(reviewer, in_review, method, name):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(reviewer)
+
+    response = getattr(browser, method)(url(name, in_review))
+
+    assert response.status_code == 403
+    in_review.refresh_from_db()
+    assert (in_review.status, in_review.assigned_to) == (OfferStatus.IN_REVIEW, None)
+
+
+def test_a_decision_needs_a_csrf_token(reviewer, in_review):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(reviewer)
+
+    response = post_decision(browser, in_review, OfferStatus.APPROVED)
+
+    assert response.status_code == 403
+    assert status_of(in_review) == OfferStatus.IN_REVIEW
+
+
+def test_a_decision_with_the_pages_csrf_token_goes_through(reviewer, in_review):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(reviewer)
+    browser.get(url("offer", in_review))
+
+    response = browser.post(
+        url("decide", in_review),
+        decision_data(OfferStatus.APPROVED, csrfmiddlewaretoken=browser.cookies["csrftoken"].value),
+    )
+
+    assert response.status_code == 302
+    assert status_of(in_review) == OfferStatus.APPROVED
+
+
+# Logos ---------------------------------------------------------------------------------------
+
+
+def test_reviewers_and_admins_get_the_re_encoded_copy_of_a_logo(insider_client, in_review):
+    logo = in_review.logos.get(slot="40x40")
+    clean = png_bytes(40, 40, color=(200, 10, 10, 255))
+    logo.clean_image.save("clean.png", ContentFile(clean))
+
+    response = insider_client.get(url("logo", in_review, slot="40x40"))
+
+    assert response.status_code == 200
+    assert (response["Content-Type"], response["X-Content-Type-Options"]) == (
+        "image/png",
+        "nosniff",
+    )
+    assert b"".join(response.streaming_content) == clean
+    assert clean != logo.image.open("rb").read()
+
+
+def test_a_slot_without_a_logo_answers_404_to_a_reviewer(reviewer_client, in_review):
+    in_review.logos.filter(slot="90x90").delete()
+
+    assert reviewer_client.get(url("logo", in_review, slot="90x90")).status_code == 404
+
+
+# The page ------------------------------------------------------------------------------------
+
+
+def test_the_page_is_a_checklist_by_section_against_the_offers_requirements(
+    reviewer_client, in_review
+):
+    response = reviewer_client.get(url("offer", in_review))
+    html = response.content.decode()
+
+    sections = response.context["sections"]
+    assert [title for title, _items in sections] == [
+        "Business requirements",
+        "Technical requirements",
+        "Marketing assets",
+    ]
+    assert [[item.requirement.key for item in items] for _title, items in sections] == [
+        ["registration", "microsoft_account", "ordering_billing", "support_model", "licensing"],
+        [
+            "aad_sso",
+            "integrations",
+            "line_of_business",
+            "trial",
+            "low_configuration",
+            "support_link",
+            "uptime",
+        ],
+        ["app_name", "description", "logos", "terms", "privacy"],
+    ]
+    items = {item.requirement.key: item for _title, items in sections for item in items}
+    assert [(answer.label, answer.text) for answer in items["registration"].answers] == [
+        ("Company name", "Alice Apps"),
+        ("Registration", "Microsoft Partner Network member"),
+        ("MPN ID", "4512345"),
+    ]
+    assert [(answer.label, answer.text) for answer in items["trial"].answers] == [
+        ("How customers try it", "Free trial"),
+        ("Trial days", "30"),
+    ]
+    assert [(answer.label, answer.text) for answer in items["integrations"].answers] == [
+        ("Microsoft cloud services", "Microsoft Power BI")
+    ]
+    assert [(answer.label, answer.text) for answer in items["uptime"].answers] == [
+        ("Uptime commitment", "99.95%")
+    ]
+    assert "Requirements of 2018-12: At least 99.9%." in html
+    assert (
+        "Requirements of 2018-12: A PNG of exactly 40 × 40, 90 × 90, 115 × 115, 255 × 115 "
+        "pixels, at most 1.0\xa0MB each."
+    ) in html
+
+
+def test_the_page_shows_the_logos_at_their_real_size_from_the_review_url(
+    reviewer_client, in_review
+):
+    html = reviewer_client.get(url("offer", in_review)).content.decode()
+
+    for logo in in_review.logos.all():
+        src = f"{url('logo', in_review, slot=logo.slot)}?v={logo.pk}"
+        assert f'<img src="{src}" width="{logo.width}" height="{logo.height}"' in html
+    assert 'src="/offers/' not in html  # never the publisher's own logo URL
+
+
+def test_the_description_is_rendered_exactly_as_stored_sanitised(reviewer_client, alice):
+    offer = submitted_offer(alice, description_html="<h2>Routes</h2><p>Plans <em>routes</em>.</p>")
+
+    html = reviewer_client.get(url("offer", offer)).content.decode()
+
+    assert '<div class="preview__body"><h2>Routes</h2><p>Plans <em>routes</em>.</p></div>' in html
+
+
+def test_each_check_shows_its_details_and_warnings(reviewer_client, in_review):
+    Check.objects.filter(offer=in_review, kind="privacy_url").update(
+        details={
+            "status_code": 200,
+            "final_url": "https://contoso.example/legal/privacy",
+            "redirects": ["https://contoso.example/legal/privacy"],
+            "elapsed_ms": 312,
+            "content_type": "text/html",
+        },
+        warnings=["This page does not mention privacy; check that it is the privacy policy."],
+    )
+    Check.objects.filter(offer=in_review, kind="logo", subject="40x40").update(
+        details={
+            "format": "PNG",
+            "width": 40,
+            "height": 40,
+            "mode": "RGBA",
+            "frames": 1,
+            "bytes": 2048,
+        }
+    )
+
+    html = reviewer_client.get(url("offer", in_review)).content.decode()
+
+    for row in (
+        "<dt>Status code</dt><dd>200</dd>",
+        "<dt>Final URL</dt><dd>https://contoso.example/legal/privacy</dd>",
+        "<dt>Redirects</dt><dd><ol><li>https://contoso.example/legal/privacy</li></ol></dd>",
+        "<dt>Time</dt><dd>312 ms</dd>",
+        "<dt>Content type</dt><dd>text/html</dd>",
+        "<li>This page does not mention privacy; check that it is the privacy policy.</li>",
+        "<dt>Format</dt><dd>PNG</dd>",
+        "<dt>Size</dt><dd>40 × 40</dd>",
+        "<dt>Mode</dt><dd>RGBA</dd>",
+        "<dt>Frames</dt><dd>1</dd>",
+        "<dt>File size</dt><dd>2.0\xa0KB</dd>",
+    ):
+        assert row in html
+
+
+@pytest.mark.parametrize(
+    ("status", "shown"),
+    [
+        (OfferStatus.IN_REVIEW, True),
+        (OfferStatus.CHANGES_NEEDED, True),
+        (OfferStatus.VALIDATING, False),
+        (OfferStatus.CHANGES_REQUESTED, False),
+        (OfferStatus.APPROVED, False),
+        (OfferStatus.WITHDRAWN, False),
+    ],
+)
+def test_run_the_checks_again_is_offered_only_where_it_can_run(
+    reviewer_client, alice, status, shown
+):
+    offer = submitted_offer(alice, status=status)
+
+    html = reviewer_client.get(url("offer", offer)).content.decode()
+
+    assert (f'action="{url("rerun_checks", offer)}"' in html) is shown
+    assert ("Run the checks again" in html) is shown
+
+
+def test_the_decision_form_offers_approve_only_when_every_check_passed(reviewer_client, alice):
+    passed = submitted_offer(alice)
+    failed = submitted_offer(alice, check_status=CheckStatus.FAILED)
+
+    passed_html = reviewer_client.get(url("offer", passed)).content.decode()
+    failed_html = reviewer_client.get(url("offer", failed)).content.decode()
+
+    assert 'value="approved"' in passed_html
+    assert 'value="approved"' not in failed_html
+    assert "Approve is not offered: not every check of this revision has passed." in failed_html
+    assert 'value="changes_requested"' in failed_html and 'value="rejected"' in failed_html
+
+
+@pytest.mark.parametrize(
+    "status", [OfferStatus.VALIDATING, OfferStatus.CHANGES_REQUESTED, OfferStatus.APPROVED]
+)
+def test_no_decision_form_outside_review(reviewer_client, alice, status):
+    offer = submitted_offer(alice, status=status)
+
+    response = reviewer_client.get(url("offer", offer))
+    html = response.content.decode()
+
+    assert f'action="{url("decide", offer)}"' not in html
+    assert f"No decision is due: the offer is “{OfferStatus(status).label}”." in html
+
+
+def test_what_changed_since_the_previous_revision(reviewer_client, alice, reviewer):
+    offer = submitted_offer(alice)
+    services.decide(offer, OfferStatus.CHANGES_REQUESTED, reviewer=reviewer, reasons=[UPTIME])
+    offer.refresh_from_db()
+    services.save_step(
+        offer, "technical", {**services.step_initial(offer, "technical"), "uptime_percent": "99.99"}
+    )
+    logo = offer.logos.get(slot="90x90")
+    logo.image.save("new.png", ContentFile(png_bytes(90, 90)))
+    services.submit_offer(offer, actor=alice)
+
+    response = reviewer_client.get(url("offer", offer))
+    html = response.content.decode()
+
+    assert [
+        (requirement.key, [(c.label, c.before, c.after) for c in items])
+        for requirement, items in response.context["changes"]
+    ] == [
+        ("uptime", [("Uptime commitment", "99.95%", "99.99%")]),
+        ("logos", [("Logos replaced: 90x90", None, None)]),
+    ]
+    assert "What changed since revision 1" in html
+    assert "Uptime commitment: <del>99.95%</del>" in html and "<ins>99.99%</ins>" in html
+
+
+def test_while_the_publisher_edits_the_page_shows_the_answers_as_submitted(
+    reviewer_client, alice, reviewer
+):
+    offer = submitted_offer(alice)
+    services.decide(offer, OfferStatus.CHANGES_REQUESTED, reviewer=reviewer, reasons=[UPTIME])
+    offer.refresh_from_db()
+    services.save_step(
+        offer, "technical", {**services.step_initial(offer, "technical"), "uptime_percent": "99.99"}
+    )
+
+    response = reviewer_client.get(url("offer", offer))
+
+    assert response.context["answers"]["uptime_percent"] == "99.950"
+    assert "99.99%" not in response.content.decode()
+    assert (
+        "The publisher may be changing this offer now. The answers below are revision 1 as it "
+        "was submitted; the logos are shown as they are now."
+    ) in response.content.decode()
+
+
+def test_the_first_revision_has_nothing_to_compare(reviewer_client, in_review):
+    response = reviewer_client.get(url("offer", in_review))
+
+    assert response.context["changes"] is None
+    assert "What changed since" not in response.content.decode()
+
+
+def test_the_page_query_count_does_not_grow_with_events_and_reasons(
+    reviewer_client, alice, reviewer
+):
+    def count(offer):
+        with CaptureQueriesContext(connection) as queries:
+            assert reviewer_client.get(url("offer", offer)).status_code == 200
+        return len(queries)
+
+    def history(offer, events):
+        for number in range(events):
+            event = OfferEvent.objects.create(
+                offer=offer,
+                actor=reviewer if number % 2 else alice,
+                from_status=OfferStatus.IN_REVIEW,
+                to_status=OfferStatus.CHANGES_REQUESTED,
+                revision=1,
+                internal_note=f"note {number}",
+            )
+            ReviewReason.objects.create(event=event, requirement="uptime", comment=f"c {number}")
+
+    small, large = submitted_offer(alice), submitted_offer(alice)
+    history(small, 1)
+    history(large, 10)
+
+    assert count(large) == count(small)
+    assert count(small) <= 12
+
+
+# Assigning and checking again ----------------------------------------------------------------
+
+
+def test_a_reviewer_assigns_the_offer_to_themself(insider_client, insider, in_review):
+    response = insider_client.post(url("assign", in_review))
+
+    assert response["Location"] == url("offer", in_review)
+    in_review.refresh_from_db()
+    assert in_review.assigned_to == insider
+    event = OfferEvent.objects.get(offer=in_review)
+    assert (event.kind, event.actor) == (EventKind.ASSIGNED, insider)
+    html = insider_client.get(url("offer", in_review)).content.decode()
+    assert "Assigned to you." in html
+    assert f'action="{url("assign", in_review)}"' not in html
+
+
+def test_assigning_twice_records_one_event(reviewer_client, in_review):
+    reviewer_client.post(url("assign", in_review), follow=True)
+
+    response = reviewer_client.post(url("assign", in_review))
+
+    assert messages_of(response) == ["This offer is already assigned to you."]
+    assert OfferEvent.objects.filter(offer=in_review).count() == 1
+
+
+def test_another_reviewer_sees_who_has_the_offer_and_can_take_it_over(client, reviewer, in_review):
+    services.assign(in_review, reviewer=reviewer)
+    other = UserFactory(email="erin@example.com", role=Role.REVIEWER)
+    client.force_login(other)
+
+    html = client.get(url("offer", in_review)).content.decode()
+    client.post(url("assign", in_review))
+
+    assert "Assigned to carol@example.com." in html
+    in_review.refresh_from_db()
+    assert in_review.assigned_to == other
+
+
+def test_a_decided_offer_cannot_be_assigned(reviewer_client, alice):
+    offer = submitted_offer(alice, status=OfferStatus.APPROVED)
+
+    response = reviewer_client.post(url("assign", offer))
+
+    assert messages_of(response) == [
+        "Only an offer still under way can be assigned; it is “Approved”."
+    ]
+    offer.refresh_from_db()
+    assert offer.assigned_to is None
+
+
+def test_running_the_checks_again_starts_a_new_round_of_pending_checks(
+    insider_client, insider, in_review, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = insider_client.post(url("rerun_checks", in_review))
+
+    assert response["Location"] == url("offer", in_review)
+    assert len(queued) == 1  # the tasks are queued once the new rows are committed
+    in_review.refresh_from_db()
+    assert (in_review.status, in_review.revision) == (OfferStatus.VALIDATING, 1)
+    assert (
+        list(Check.objects.filter(offer=in_review).values_list("status", flat=True))
+        == [CheckStatus.PENDING] * 7
+    )
+    event = OfferEvent.objects.get(offer=in_review)
+    assert (event.actor, event.to_status, event.reason) == (
+        insider,
+        OfferStatus.VALIDATING,
+        "A reviewer ran the checks again.",
+    )
+    html = insider_client.get(url("offer", in_review)).content.decode()
+    assert html.count('<span class="badge badge--check-pending">Waiting</span>') == 7
+
+
+def test_checks_run_again_by_the_workers_bring_the_offer_back_to_review(
+    reviewer_client, alice, settings, django_capture_on_commit_callbacks
+):
+    with serve() as (site, hits):
+        allow_checks_to_reach(settings, site)
+        offer = submitted_offer(
+            alice,
+            check_status=CheckStatus.ERROR,
+            status=OfferStatus.CHANGES_NEEDED,
+            support_url=f"{site}/support",
+            privacy_url=f"{site}/privacy",
+            terms_url=f"{site}/terms",
+        )
+
+        # Tasks run at once in the test settings, as soon as the rerun commits.
+        with django_capture_on_commit_callbacks(execute=True):
+            reviewer_client.post(url("rerun_checks", offer))
+
+    offer.refresh_from_db()
+    assert offer.status == OfferStatus.IN_REVIEW
+    assert set(Check.objects.filter(offer=offer).values_list("status", flat=True)) == {
+        CheckStatus.PASSED
+    }
+    assert (hits["/support"], hits["/privacy"], hits["/terms"]) >= (1, 1, 1)
+
+
+def test_checks_of_a_decided_offer_do_not_run_again(reviewer_client, alice):
+    offer = submitted_offer(alice, status=OfferStatus.APPROVED)
+
+    response = reviewer_client.post(url("rerun_checks", offer))
+
+    assert messages_of(response) == ["The checks cannot run again while the offer is “Approved”."]
+    assert Check.objects.filter(offer=offer, status=CheckStatus.PASSED).count() == 7
+
+
+# Decisions -----------------------------------------------------------------------------------
+
+
+def test_approving_an_offer_whose_checks_all_passed(insider_client, insider, in_review, alice):
+    response = post_decision(insider_client, in_review, OfferStatus.APPROVED)
+
+    assert response["Location"] == url("offer", in_review)
+    assert messages_of(response) == ["You approved this offer. The publisher is being told."]
+    assert status_of(in_review) == OfferStatus.APPROVED
+    event = OfferEvent.objects.get(offer=in_review)
+    assert (event.actor, event.from_status, event.to_status) == (
+        insider,
+        OfferStatus.IN_REVIEW,
+        OfferStatus.APPROVED,
+    )
+    assert list(Notification.objects.values_list("recipient", "event", "kind")) == [
+        (alice.pk, event.pk, NotificationKind.APPROVED)
+    ]
+
+
+def test_approving_is_refused_when_a_check_did_not_pass_and_nothing_is_lost(reviewer_client, alice):
+    offer = submitted_offer(alice)
+    Check.objects.filter(offer=offer, kind="terms_url").update(status=CheckStatus.FAILED)
+
+    response = post_decision(
+        reviewer_client, offer, OfferStatus.APPROVED, internal_note="Terms page looks fine to me."
+    )
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert response.context["decision_form"].non_field_errors() == [REFUSED_APPROVAL]
+    assert REFUSED_APPROVAL in html
+    assert "Terms page looks fine to me.</textarea>" in html
+    assert status_of(offer) == OfferStatus.IN_REVIEW
+    assert OfferEvent.objects.filter(offer=offer).count() == 0
+
+
+@pytest.mark.parametrize("decision", [OfferStatus.CHANGES_REQUESTED, OfferStatus.REJECTED])
+def test_asking_for_changes_or_rejecting_without_a_reason_keeps_what_was_typed(
+    reviewer_client, in_review, decision
+):
+    response = post_decision(
+        reviewer_client, in_review, decision, internal_note="Check the SLA again."
+    )
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert response.context["decision_form"].reasons.non_form_errors() == [NO_REASON]
+    assert f'<ul class="errorlist" id="reasons-errors"><li>{NO_REASON}</li></ul>' in html
+    assert "Check the SLA again.</textarea>" in html
+    index = 1 if decision == OfferStatus.CHANGES_REQUESTED else 2
+    assert f'value="{decision}" required id="id_decision_{index}" checked>' in html
+    assert status_of(in_review) == OfferStatus.IN_REVIEW
+
+
+def test_a_half_filled_reason_is_an_error_next_to_the_missing_field(reviewer_client, in_review):
+    data = decision_data(
+        OfferStatus.CHANGES_REQUESTED,
+        reasons=[UPTIME, ("", "The logo is blurry."), ("terms", "")],
+    )
+
+    response = reviewer_client.post(url("decide", in_review), data)
+    rows = response.context["decision_form"].reasons.forms
+
+    assert [row.errors for row in rows] == [
+        {},
+        {"requirement": ["Choose the requirement this comment is about."]},
+        {"comment": ["Say what is wrong with this requirement and how to fix it."]},
+    ]
+    html = response.content.decode()
+    assert (
+        '<ul class="errorlist" id="id_reasons-1-requirement_error">'
+        "<li>Choose the requirement this comment is about.</li></ul>"
+    ) in html
+    assert "The logo is blurry.</textarea>" in html
+    assert UPTIME[1] + "</textarea>" in html
+    assert ReviewReason.objects.count() == 0
+    assert status_of(in_review) == OfferStatus.IN_REVIEW
+
+
+def test_the_same_requirement_twice_is_refused(reviewer_client, in_review):
+    data = decision_data(OfferStatus.CHANGES_REQUESTED, reasons=[UPTIME, ("uptime", "Also this.")])
+
+    response = reviewer_client.post(url("decide", in_review), data)
+
+    assert response.context["decision_form"].reasons.non_form_errors() == [
+        "Each requirement can be named once; put all its comments in one row."
+    ]
+    assert status_of(in_review) == OfferStatus.IN_REVIEW
+
+
+def test_approving_ignores_the_reason_rows(reviewer_client, in_review):
+    response = post_decision(
+        reviewer_client, in_review, OfferStatus.APPROVED, reasons=[("", "half a thought")]
+    )
+
+    assert response.status_code == 302
+    assert status_of(in_review) == OfferStatus.APPROVED
+    assert ReviewReason.objects.count() == 0
+
+
+def test_a_missing_decision_is_an_error_on_its_field(reviewer_client, in_review):
+    response = post_decision(reviewer_client, in_review, "", reasons=[UPTIME])
+
+    assert response.context["decision_form"].errors == {
+        "decision": ["Choose approve, request changes or reject."]
+    }
+    assert UPTIME[1] + "</textarea>" in response.content.decode()
+
+
+def test_asking_for_changes_keeps_each_reason_and_the_publisher_reads_them_where_they_fix_them(
+    reviewer_client, client, alice, in_review
+):
+    response = post_decision(
+        reviewer_client,
+        in_review,
+        OfferStatus.CHANGES_REQUESTED,
+        reasons=[UPTIME, LOGOS],
+        internal_note="Second opinion from Dave.",
+    )
+
+    assert messages_of(response) == [
+        "You asked for changes. The publisher is being told, with your reasons."
+    ]
+    assert status_of(in_review) == OfferStatus.CHANGES_REQUESTED
+    event = OfferEvent.objects.get(offer=in_review)
+    assert list(event.reasons.values_list("requirement", "comment")) == [UPTIME, LOGOS]
+    assert event.internal_note == "Second opinion from Dave."
+
+    client.force_login(alice)
+    detail = client.get(reverse("offers:detail", kwargs={"pk": in_review.pk})).content.decode()
+    technical = client.get(
+        reverse("offers:wizard", kwargs={"pk": in_review.pk, "step": "technical"})
+    ).content.decode()
+    marketing = client.get(
+        reverse("offers:wizard", kwargs={"pk": in_review.pk, "step": "marketing"})
+    ).content.decode()
+
+    technical_url = reverse("offers:wizard", kwargs={"pk": in_review.pk, "step": "technical"})
+    assert (
+        f"<li><strong>An uptime of at least 99.9%</strong>: {UPTIME[1]}"
+        f' <a href="{technical_url}">Fix it'
+    ) in detail
+    assert "Second opinion from Dave." not in detail
+    assert f"<li><strong>An uptime of at least 99.9%</strong>: {UPTIME[1]}</li>" in technical
+    assert LOGOS[1] not in technical
+    assert f"<li><strong>Logos</strong>: {LOGOS[1]}</li>" in marketing
+    assert UPTIME[1] not in marketing
+
+
+def test_rejecting_with_reasons(reviewer_client, client, alice, in_review):
+    post_decision(reviewer_client, in_review, OfferStatus.REJECTED, reasons=[UPTIME])
+
+    assert status_of(in_review) == OfferStatus.REJECTED
+    assert Notification.objects.get().kind == NotificationKind.REJECTED
+    client.force_login(alice)
+    detail = client.get(reverse("offers:detail", kwargs={"pk": in_review.pk})).content.decode()
+    assert "A reviewer rejected your offer. The reasons are listed below." in detail
+    assert f"<li><strong>An uptime of at least 99.9%</strong>: {UPTIME[1]}</li>" in detail
+
+
+def test_a_reviewer_never_decides_on_an_offer_from_their_own_account(client):
+    own = UserFactory(email="rita@example.com", role=Role.REVIEWER)
+    offer = submitted_offer(own)
+    client.force_login(own)
+
+    html = client.get(url("offer", offer)).content.decode()
+    response = post_decision(client, offer, OfferStatus.APPROVED)
+
+    assert "You submitted this offer, so another reviewer must decide on it." in html
+    assert f'action="{url("decide", offer)}"' not in html
+    assert response.context["decision_form"].non_field_errors() == [
+        "You submitted this offer, so another reviewer must decide on it."
+    ]
+    assert status_of(offer) == OfferStatus.IN_REVIEW
+
+
+def test_a_decision_on_an_offer_decided_meanwhile_says_so_and_records_nothing(
+    reviewer_client, admin_user, in_review
+):
+    services.decide(in_review, OfferStatus.APPROVED, reviewer=admin_user)
+
+    response = post_decision(
+        reviewer_client, in_review, OfferStatus.CHANGES_REQUESTED, reasons=[UPTIME]
+    )
+
+    message = "This offer is no longer waiting for a decision: it is “Approved” now."
+    assert response.status_code == 200
+    assert response.context["decision_form"].non_field_errors() == [message]
+    assert message in response.content.decode()
+    assert status_of(in_review) == OfferStatus.APPROVED
+    assert OfferEvent.objects.filter(offer=in_review).count() == 1
+
+
+def test_status_and_owner_fields_in_a_post_are_ignored(reviewer_client, in_review, alice, bob):
+    data = decision_data(
+        OfferStatus.CHANGES_REQUESTED,
+        reasons=[UPTIME],
+        status=OfferStatus.APPROVED,
+        owner=str(bob.pk),
+        assigned_to=str(bob.pk),
+        actor=str(bob.pk),
+    )
+
+    reviewer_client.post(url("decide", in_review), data)
+
+    in_review.refresh_from_db()
+    assert (in_review.status, in_review.owner, in_review.assigned_to) == (
+        OfferStatus.CHANGES_REQUESTED,
+        alice,
+        None,
+    )
+    assert OfferEvent.objects.get(offer=in_review).actor.email == "carol@example.com"
+
+
+# History -------------------------------------------------------------------------------------
+
+
+def test_reviewers_see_internal_notes_and_names_in_the_history(
+    reviewer_client, client, admin_user, in_review
+):
+    services.assign(in_review, reviewer=admin_user)
+    services.decide(
+        in_review,
+        OfferStatus.CHANGES_REQUESTED,
+        reviewer=admin_user,
+        reasons=[UPTIME],
+        internal_note="Asked legal about the SLA.",
+    )
+
+    html = reviewer_client.get(url("offer", in_review)).content.decode()
+
+    assert "<strong>Internal note (reviewers only):</strong> Asked legal about the SLA." in html
+    assert '<strong class="timeline__who">dave@example.com</strong>' in html
+    assert "Took the offer on for review." in html
+    assert f"<li><strong>An uptime of at least 99.9%</strong>: {UPTIME[1]}</li>" in html
