@@ -109,13 +109,11 @@ def test_an_admin_sees_the_user_list(admin_client):
 
 
 @pytest.mark.parametrize("who", ["alice", "reviewer"])
-def test_a_publisher_or_reviewer_is_sent_to_the_admin_login(client, who, request):
+@pytest.mark.parametrize("url", [USERS_URL, "/admin/", "/admin/login/"])
+def test_a_signed_in_publisher_or_reviewer_gets_403_from_the_admin(client, who, url, request):
     client.force_login(request.getfixturevalue(who))
 
-    response = client.get(USERS_URL)
-
-    assert response.status_code == 302
-    assert response["Location"] == "/admin/login/?next=/admin/accounts/user/"
+    assert client.get(url).status_code == 403
 
 
 def test_an_anonymous_visitor_is_sent_to_the_admin_login(client):
@@ -371,7 +369,7 @@ def test_a_former_admin_is_sent_to_the_admin_login(admin_client, client, alice):
     admin_client.post(change_url(alice), change_form_data(alice, "publisher"))
     client.force_login(User.objects.get(pk=alice.pk))
 
-    assert client.get(USERS_URL)["Location"] == "/admin/login/?next=/admin/accounts/user/"
+    assert client.get(USERS_URL).status_code == 403
 
 
 def test_an_admin_made_a_reviewer_keeps_the_review_rights_but_leaves_the_admin(
@@ -390,7 +388,7 @@ def test_an_admin_made_a_reviewer_keeps_the_review_rights_but_leaves_the_admin(
         True,
     )
     client.force_login(alice)
-    assert client.get(USERS_URL)["Location"] == "/admin/login/?next=/admin/accounts/user/"
+    assert client.get(USERS_URL).status_code == 403
 
 
 def test_a_reviewer_made_an_admin_reaches_the_admin_in_the_session_they_already_have(
@@ -398,7 +396,7 @@ def test_a_reviewer_made_an_admin_reaches_the_admin_in_the_session_they_already_
 ):
     rita_browser = Client()
     rita_browser.force_login(reviewer)
-    assert rita_browser.get(USERS_URL).status_code == 302
+    assert rita_browser.get(USERS_URL).status_code == 403
 
     admin_client.post(change_url(reviewer), change_form_data(reviewer, "admin"))
 
@@ -413,10 +411,7 @@ def test_a_reviewer_reaches_no_account_page(client, reviewer, alice, page):
     client.force_login(reviewer)
     url = USERS_URL + page.format(pk=alice.pk)
 
-    response = client.get(url)
-
-    assert response.status_code == 302
-    assert response["Location"] == f"/admin/login/?next={url}"
+    assert client.get(url).status_code == 403
 
 
 def test_a_reviewer_cannot_change_a_role_or_deactivate_an_account(client, reviewer, alice):
