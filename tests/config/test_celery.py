@@ -70,8 +70,9 @@ def test_with_redis_url_the_broker_and_the_cache_are_redis(tmp_path):
     configuration = celery_configuration(tmp_path, REDIS_URL="redis://redis.internal:6379/2")
 
     assert configuration["broker_url"] == "redis://redis.internal:6379/2"
-    # Unacknowledged messages come back after an hour, far above any task's time limit.
-    assert configuration["transport_options"] == {"visibility_timeout": 3600}
+    # Unacknowledged messages come back after an hour, far above any task's time limit, and a
+    # publish to a broker that is down fails at once.
+    assert configuration["transport_options"] == {"visibility_timeout": 3600, "max_retries": 0}
     assert configuration["cache"] == "django.core.cache.backends.redis.RedisCache"
     assert (tmp_path / "broker").exists() is False
 
