@@ -88,6 +88,12 @@ def sign_up(*, email, password, language=""):
         )
 
 
+def remember_language(user, language):
+    """Pages and e-mails for this person use `language` from now on, on every device."""
+    User.objects.filter(pk=user.pk).update(language=language)
+    user.language = language
+
+
 def publisher_profile_initial(user):
     """The profile as form data; a new publisher starts with their sign-in address."""
     try:

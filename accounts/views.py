@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -6,6 +7,7 @@ from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN
 from django.db import IntegrityError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views import i18n as i18n_views
 from django.views.decorators.debug import sensitive_post_parameters
 
 from accounts import services
@@ -95,3 +97,16 @@ def profile(request):
         messages.success(request, _("Your publisher profile was saved."))
         return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form})
+
+
+def set_language(request):
+    """Django's language switch, which also remembers the choice on the account."""
+    response = i18n_views.set_language(request)
+    language = request.POST.get("language", "")
+    if request.method == "POST" and request.user.is_authenticated and _is_offered(language):
+        services.remember_language(request.user, language)
+    return response
+
+
+def _is_offered(language):
+    return language in dict(settings.LANGUAGES)

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts import views as account_views
 from accounts.views import LoginView
 from offers import views as offer_views
 
@@ -13,6 +14,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("offers/", include("offers.urls")),
     path("review/", include("review.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]
