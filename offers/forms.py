@@ -1,5 +1,7 @@
 """One form per wizard step. Limits come from the offer's requirements profile."""
 
+from decimal import Decimal
+
 from django import forms
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
@@ -18,10 +20,24 @@ def _attestation(label, missing):
     return forms.BooleanField(label=label, error_messages={"required": missing})
 
 
+class PlainDecimalField(forms.DecimalField):
+    """Shows a stored decimal as the publisher typed it: the column keeps three decimals, so
+    99.95 would come back as 99.950 when the publisher returns to the step."""
+
+    def prepare_value(self, value):
+        if not isinstance(value, Decimal):
+            return value  # what was posted, shown back as typed
+        normal = value.normalize()
+        # normalize() writes 100.000 as 1E+2.
+        return normal.quantize(Decimal(1)) if normal == normal.to_integral() else normal
+
+
 def _set_bounds(field, low, high):
-    """Give a number field the profile's range: checked on the server, hinted to the browser."""
+    """Give a number field the profile's range: checked on the server, and hinted to the
+    browser when the field is a number input."""
     field.validators += [MinValueValidator(low), MaxValueValidator(high)]
-    field.widget.attrs.update(min=low, max=high)
+    if getattr(field.widget, "input_type", "") == "number":
+        field.widget.attrs.update(min=low, max=high)
 
 
 class OfferStepForm(forms.Form):
@@ -129,11 +145,16 @@ class TechnicalForm(OfferStepForm):
         assume_scheme="https",
         help_text=_("The customer-support link where customers can find help."),
     )
-    uptime_percent = forms.DecimalField(
+    # A text input read in the page's language: "99,9" in Dutch, "99.9" in English. A number
+    # input would leave the decimal separator to the browser's own locale.
+    uptime_percent = PlainDecimalField(
         label=_("Uptime commitment (%)"),
         max_digits=6,
         decimal_places=3,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
         error_messages={
+            "invalid": _("Enter the uptime as a number, such as 99.9."),
             "min_value": _("The marketplace requires an uptime of at least %(limit_value)s%%."),
             "max_value": _("An uptime cannot be more than %(limit_value)s%%."),
         },
@@ -145,7 +166,6 @@ class TechnicalForm(OfferStepForm):
         _set_bounds(self.fields["trial_days"], *req.trial_days)
         _set_bounds(self.fields["test_drive_hours"], *req.test_drive_hours)
         _set_bounds(self.fields["uptime_percent"], req.min_uptime_percent, req.max_uptime_percent)
-        self.fields["uptime_percent"].widget.attrs["step"] = "0.001"
 
     def clean(self):
         cleaned = super().clean()

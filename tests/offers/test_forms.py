@@ -1,5 +1,7 @@
 """Every field of every offer step: what is accepted, and the error that names the field."""
 
+from decimal import Decimal
+
 import pytest
 
 from offers.forms import BusinessForm, MarketingForm, TechnicalForm
@@ -73,7 +75,7 @@ def test_a_complete_technical_step_is_valid(blank_offer):
         ("support_url", "not a url", "Enter a valid URL."),
         ("uptime_percent", "99.89", "The marketplace requires an uptime of at least 99.9%."),
         ("uptime_percent", "100.001", "An uptime cannot be more than 100%."),
-        ("uptime_percent", "ninety-nine", "Enter a number."),
+        ("uptime_percent", "ninety-nine", "Enter the uptime as a number, such as 99.9."),
     ],
 )
 def test_a_wrong_technical_answer_is_reported_on_its_field(blank_offer, field, value, message):
@@ -85,6 +87,22 @@ def test_a_wrong_technical_answer_is_reported_on_its_field(blank_offer, field, v
 @pytest.mark.parametrize("uptime", ["99.9", "99.95", "100"])
 def test_uptime_from_the_minimum_to_one_hundred_is_accepted(blank_offer, uptime):
     assert technical(blank_offer, uptime_percent=uptime).errors == {}
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"), [("99.950", "99.95"), ("99.900", "99.9"), ("100.000", "100")]
+)
+def test_a_stored_uptime_comes_back_as_the_publisher_typed_it(blank_offer, stored, shown):
+    form = TechnicalForm(initial={"uptime_percent": Decimal(stored)}, offer=blank_offer)
+
+    assert form["uptime_percent"].value() == Decimal(shown)
+    assert f'value="{shown}"' in str(form["uptime_percent"])
+
+
+def test_a_posted_uptime_is_shown_back_exactly_as_typed(blank_offer):
+    form = technical(blank_offer, uptime_percent="99.9500")
+
+    assert str(form["uptime_percent"]).count('value="99.9500"') == 1
 
 
 def test_a_free_trial_needs_its_period(blank_offer):

@@ -361,13 +361,13 @@ def test_the_progress_follows_each_saved_step_at_once(alice_client, alice):
 def test_a_kept_step_page_shows_a_change_at_once(alice_client, alice):
     offer = OfferFactory(owner=alice)
     page = step_url(offer, "technical")
-    assert 'value="99.950"' in alice_client.get(page).content.decode()
+    assert 'value="99.95"' in alice_client.get(page).content.decode()
 
     post_step(alice_client, offer, "technical", {**TECHNICAL, "uptime_percent": "99.99"})
 
     html = alice_client.get(page).content.decode()
-    assert 'value="99.990"' in html
-    assert 'value="99.950"' not in html
+    assert 'value="99.99"' in html
+    assert 'value="99.95"' not in html
 
 
 def test_a_step_with_errors_is_never_served_from_the_kept_page(alice_client, alice):
