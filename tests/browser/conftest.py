@@ -63,39 +63,58 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server, request):
-    """A fresh browser context per test: no cookies or session carried over."""
+def new_page(browser, live_server, request):
+    """`new_page()` opens a browser of its own (a context: its own cookies and session), so
+    that two people can act in one test. Each keeps a screenshot if the test fails."""
     from playwright.sync_api import expect
 
     expect.set_options(timeout=TIMEOUT_MS)
-    context = browser.new_context(base_url=live_server.url, locale="en-GB")
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    script_errors = []
-    page.on("pageerror", lambda error: script_errors.append(str(error)))
-    yield page
-    if request.node.stash.get(_failed, False):
-        page.screenshot(path=_artifact_path(request.node.name, "failure"), full_page=True)
-    context.close()
+    opened = []
+
+    def open_page():
+        context = browser.new_context(base_url=live_server.url, locale="en-GB")
+        context.set_default_timeout(TIMEOUT_MS)
+        page = context.new_page()
+        script_errors = []
+        page.on("pageerror", lambda error: script_errors.append(str(error)))
+        opened.append((context, page, script_errors))
+        return page
+
+    yield open_page
+    failed = request.node.stash.get(_failed, False)
+    for number, (context, page, _errors) in enumerate(opened, start=1):
+        if failed:
+            label = "failure" if number == 1 else f"failure-{number}"
+            page.screenshot(path=_artifact_path(request.node.name, label), full_page=True)
+        context.close()
+    script_errors = [error for _context, _page, errors in opened for error in errors]
     assert script_errors == [], f"JavaScript errors on the page: {script_errors}"
 
 
 @pytest.fixture
+def page(new_page):
+    """A fresh browser context per test: no cookies or session carried over."""
+    return new_page()
+
+
+@pytest.fixture
 def screenshot(page, request):
-    """`screenshot("marketing")` keeps a full-page picture in test-artifacts/<test name>/."""
+    """`screenshot("marketing")` keeps a full-page picture of `page` in
+    test-artifacts/<test name>/; `screenshot("queue", other_page)` one of another page."""
     count = 0
 
-    def take(label):
+    def take(label, shown=None):
         nonlocal count
         count += 1
-        scroll = page.evaluate("[scrollX, scrollY]")
-        page.screenshot(
+        shown = shown or page
+        scroll = shown.evaluate("[scrollX, scrollY]")
+        shown.screenshot(
             path=_artifact_path(request.node.name, f"{count:02d}-{label}"), full_page=True
         )
         # This Chromium leaves the page scrolled elsewhere than its compositor after a full-page
         # capture, so the next click would land off target (on the form, not its button).
         # Scrolling back by script puts both in the same place again.
-        page.evaluate("([x, y]) => scrollTo(x, y)", scroll)
+        shown.evaluate("([x, y]) => scrollTo(x, y)", scroll)
 
     return take
 
