@@ -5,7 +5,12 @@ PORT   ?= 8000
 STAMP  := $(VENV)/.installed-stamp
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint format bench browser clean-uploads
+.PHONY: run test lint format bench browser gettext messages clean-uploads
+
+# The translations (Dutch, Traditional Chinese) are compiled from locale/*.po by the set-up,
+# never committed: a .mo is rebuilt whenever its .po is newer.
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
+MO_FILES := $(PO_FILES:.po=.mo)
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -17,7 +22,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 # defaults: SQLite and a broker in var/ that needs no server. URL checks wait on the network, so
 # they get a pool of threads; logo checks and housekeeping (with the beat) get processes.
 CELERY := DEBUG=$${DEBUG:-1} $(VENV)/bin/celery -A config worker --loglevel=INFO
-run: $(STAMP)
+run: $(STAMP) messages
 	@mkdir -p var
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
 	@$(CELERY) -n urls@%h -Q urls -P threads -c 16 & urls=$$!; \
@@ -33,7 +38,20 @@ browser:
 	  else echo "Chromium is missing: browser tests will be skipped (apt-get install chromium)."; fi; \
 	fi
 
-test: $(STAMP) browser
+# GNU gettext compiles the catalogues (and makemessages extracts them): install it when we can.
+gettext:
+	@if ! command -v msgfmt >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext) >/dev/null; \
+	  else echo "GNU gettext is missing (apt-get install gettext): it compiles the translations." >&2; exit 1; fi; \
+	fi
+
+messages: $(MO_FILES)
+
+locale/%.mo: locale/%.po | gettext
+	msgfmt --check-format -o $@ $<
+
+test: $(STAMP) browser messages
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
