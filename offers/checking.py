@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
 from offers import services
+from offers.messages import storable
 from offers.models import (
     Check,
     CheckKind,
@@ -162,7 +163,7 @@ def _release(check, outcome):
     """Hand a transiently failed check back as pending, for the retry that follows."""
     Check.objects.filter(pk=check.pk, status=CheckStatus.RUNNING).update(
         status=CheckStatus.PENDING,
-        message=outcome.message,
+        **storable(outcome.message),
         details={**outcome.details, "last_attempt": check.attempts},
         queued_at=timezone.now(),
     )
@@ -181,7 +182,7 @@ def finish(check, outcome):
         offer = Offer.objects.select_for_update().get(pk=check.offer_id)
         finished = Check.objects.filter(pk=check.pk, status=CheckStatus.RUNNING).update(
             status=outcome.status,
-            message=outcome.message,
+            **storable(outcome.message),
             details=outcome.details,
             warnings=list(outcome.warnings),
             finished_at=timezone.now(),

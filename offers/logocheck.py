@@ -11,9 +11,12 @@ import logging
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
+from django.utils import translation
 from PIL import Image
 
+# Messages are kept in English with their parameters, and translated when shown.
+from offers.messages import Text
+from offers.messages import source as _
 from offers.validators import check_logo_file_size, damaged_logo_error, read_logo
 
 logger = logging.getLogger(__name__)
@@ -62,7 +65,10 @@ def check_logo(data, slot, max_bytes, *, make_clean_copy=True):
 
 
 def _failed(error, details):
-    return LogoCheckResult(False, error.code, error.messages[0], details, None)
+    # The form's ValidationError, kept as its English template and parameters.
+    with translation.override("en"):
+        message = Text(str(error.message), error.params)
+    return LogoCheckResult(False, error.code, message, details, None)
 
 
 def _clean_copy(data, slot, max_bytes, details, make_clean_copy):

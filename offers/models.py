@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from offers.messages import render
 from offers.requirements import CURRENT_VERSION, get_profile
 
 
@@ -307,7 +308,10 @@ class Check(models.Model):
     # What is checked, as it was when submitted: the logo slot, or the URL itself.
     subject = models.CharField(max_length=500)
     status = models.CharField(max_length=20, choices=CheckStatus, default=CheckStatus.PENDING)
+    # In English, as the checker wrote it; shown_message translates it for the reader.
     message = models.TextField(blank=True)
+    message_template = models.TextField(blank=True)
+    message_params = models.JSONField(default=dict, blank=True)
     warnings = models.JSONField(default=list, blank=True)
     details = models.JSONField(default=dict, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -327,3 +331,14 @@ class Check(models.Model):
 
     def __str__(self):
         return f"{self.offer_id}#{self.revision} {self.kind} {self.subject}: {self.status}"
+
+    @property
+    def shown_message(self):
+        """The message in the reader's language."""
+        if self.message_template:
+            return render(self.message_template, self.message_params)
+        return render(self.message) if self.message else ""
+
+    @property
+    def shown_warnings(self):
+        return [render(warning) for warning in self.warnings]

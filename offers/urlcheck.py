@@ -25,7 +25,9 @@ from http import HTTPStatus
 from urllib.parse import quote, urljoin, urlsplit
 
 from django.conf import settings
-from django.utils.translation import gettext as _
+
+# Messages are kept in English with their parameters, and translated when shown.
+from offers.messages import source as _
 
 PASSED, FAILED, ERROR = "passed", "failed", "error"
 KINDS = ("support", "privacy", "terms")

@@ -1,5 +1,6 @@
 import pytest
 from django.core.cache import caches
+from django.utils import translation
 
 from accounts.models import Role
 from tests.factories import (
@@ -21,10 +22,13 @@ def _fast_password_hashing():
 
 @pytest.fixture(autouse=True)
 def _isolated_media_and_cache(settings, tmp_path):
-    """Uploads land in a fresh folder per test; lockout counters never leak between tests."""
+    """Uploads land in a fresh folder per test; lockout counters never leak between tests;
+    every test starts in English (a request in another language leaves it active)."""
     settings.MEDIA_ROOT = tmp_path / "media"
     _clear_caches()
+    translation.activate(settings.LANGUAGE_CODE)
     yield
+    translation.deactivate()
     _clear_caches()
 
 

@@ -4,6 +4,7 @@ from django import template
 from django.utils import formats
 
 from offers.checklist import REQUIREMENTS_BY_KEY
+from offers.messages import render
 
 register = template.Library()
 
@@ -18,6 +19,13 @@ def plain_number(value):
     if normal == normal.to_integral():
         normal = normal.quantize(Decimal(1))
     return formats.number_format(normal, use_l10n=True)
+
+
+@register.filter
+def in_reader_language(text):
+    """Text the portal wrote (a status change's reason), translated for the reader; what a
+    person typed matches no message and is shown as it is."""
+    return render(text)
 
 
 @register.filter

@@ -1,0 +1,76 @@
+"""A check's reason is decided once, by a worker, and read in the reader's language: the
+publisher's page, the reviewer's page and the e-mail each translate it when they show it."""
+
+import pytest
+from django.utils import translation
+from django.utils.translation import gettext
+
+from offers import checking, services
+from offers.messages import Text, render, source, storable
+from tests.factories import OfferFactory
+from tests.local_site import allow_checks_to_reach, serve
+
+pytestmark = pytest.mark.django_db
+
+GONE = "The page answered %(status)s. Check that the address is right and the page is public."
+
+
+@pytest.fixture
+def failed_check(alice, settings):
+    """Alice's submission whose support page answers 404, checked as a worker checks it."""
+    with serve() as (site, _hits):
+        allow_checks_to_reach(settings, site)
+        offer = OfferFactory(
+            owner=alice,
+            support_url=f"{site}/gone",
+            privacy_url=f"{site}/privacy",
+            terms_url=f"{site}/terms",
+        )
+        services.submit_offer(offer, actor=alice)
+        for check in offer.checks.all():
+            checking.run(check.pk, f"task-{check.pk}")
+    return offer.checks.get(kind="support_url")
+
+
+def _in(language, template, **params):
+    with translation.override(language):
+        return gettext(template) % params
+
+
+def test_the_worker_keeps_the_english_words_with_their_template_and_parameters(failed_check):
+    assert failed_check.message == GONE % {"status": "404 Not Found"}
+    assert (failed_check.message_template, failed_check.message_params) == (
+        GONE,
+        {"status": "404 Not Found"},
+    )
+
+
+def test_a_logo_failure_keeps_the_form_message_and_its_parameters():
+    from offers.logocheck import check_logo
+    from offers.requirements import get_profile
+    from tests.factories import png_bytes
+
+    profile = get_profile()
+    with translation.override("nl"):
+        result = check_logo(png_bytes(91, 90), profile.slot("90x90"), profile.logo_max_bytes)
+
+    fields = storable(result.message)
+    assert fields["message"].startswith("This logo is 91 × 90 pixels")
+    assert fields["message_params"]["width"] == 91
+    assert render(fields["message_template"], fields["message_params"]) == fields["message"]
+
+
+def test_text_a_person_typed_is_shown_as_it_is():
+    assert render("Wij hebben de app samengevoegd.") == "Wij hebben de app samengevoegd."
+    assert render("") == ""
+
+
+def test_a_source_template_filled_in_remembers_both():
+    text = source("The site %(host)s refused the connection.") % {"host": "example.com"}
+
+    assert isinstance(text, Text)
+    assert (str(text), text.template, text.params) == (
+        "The site example.com refused the connection.",
+        "The site %(host)s refused the connection.",
+        {"host": "example.com"},
+    )
