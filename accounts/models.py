@@ -87,7 +87,7 @@ class PublisherProfile(models.Model):
     mpn_id = models.CharField(_("MPN ID"), max_length=10, blank=True)
     marketplace_publisher_id = models.CharField(_("publisher ID"), max_length=50, blank=True)
     microsoft_account = models.EmailField(_("Microsoft account"))
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("publisher profile")
@@ -111,6 +111,7 @@ class UserSession(AbstractBaseSession):
         null=True,
         db_constraint=False,
         related_name="sessions",
+        verbose_name=_("user"),
     )
 
     class Meta(AbstractBaseSession.Meta):

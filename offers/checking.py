@@ -12,10 +12,13 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
 from offers import services
+
+# Everything this module writes is read later by someone else, in their language: it is kept in
+# English (with its parameters) and translated when shown (offers.messages).
+from offers.messages import source as _
 from offers.messages import storable
 from offers.models import (
     Check,

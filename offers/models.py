@@ -60,19 +60,27 @@ class Offer(models.Model):
     """One app offer, from first draft to submission. Fields fill in step by step."""
 
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="offers"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="offers",
+        verbose_name=_("publisher"),
     )
     # Changed only through offers.services.transition.
-    status = models.CharField(max_length=20, choices=OfferStatus, default=OfferStatus.DRAFT)
-    requirements_version = models.CharField(max_length=20, default=CURRENT_VERSION)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        max_length=20, choices=OfferStatus, default=OfferStatus.DRAFT, verbose_name=_("status")
+    )
+    requirements_version = models.CharField(
+        max_length=20, default=CURRENT_VERSION, verbose_name=_("requirements version")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated"))
+    submitted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("submitted"))
     # Each submission is a round: its checks are kept as history when the next one starts.
-    revision = models.PositiveIntegerField(default=0)
+    revision = models.PositiveIntegerField(default=0, verbose_name=_("revision"))
     # The reviewer who took the offer on; changed only through offers.services.assign.
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewer"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -81,31 +89,61 @@ class Offer(models.Model):
 
     # Technical requirements
     aad_application_id = models.UUIDField(_("Azure AD application (client) ID"), null=True)
-    aad_sso_consent = models.BooleanField(default=False)
-    integrations = models.JSONField(default=list, blank=True)
-    integrations_other = models.CharField(max_length=200, blank=True)
-    business_process = models.TextField(blank=True)
-    work_credentials = models.BooleanField(default=False)
-    trial_type = models.CharField(max_length=20, choices=TrialType, blank=True)
-    trial_days = models.PositiveSmallIntegerField(null=True, blank=True)
-    test_drive_hours = models.PositiveSmallIntegerField(null=True, blank=True)
-    low_configuration = models.BooleanField(default=False)
-    support_url = models.URLField(max_length=500, blank=True)
-    uptime_percent = models.DecimalField(max_digits=6, decimal_places=3, null=True, blank=True)
+    aad_sso_consent = models.BooleanField(
+        default=False, verbose_name=_("AAD federated SSO with consent")
+    )
+    integrations = models.JSONField(
+        default=list, blank=True, verbose_name=_("Microsoft cloud services")
+    )
+    integrations_other = models.CharField(
+        max_length=200, blank=True, verbose_name=_("other Microsoft cloud service")
+    )
+    business_process = models.TextField(blank=True, verbose_name=_("business process"))
+    work_credentials = models.BooleanField(
+        default=False, verbose_name=_("sign-in with work credentials")
+    )
+    trial_type = models.CharField(
+        max_length=20, choices=TrialType, blank=True, verbose_name=_("how customers try it")
+    )
+    trial_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, verbose_name=_("free trial days")
+    )
+    test_drive_hours = models.PositiveSmallIntegerField(
+        null=True, blank=True, verbose_name=_("test drive hours")
+    )
+    low_configuration = models.BooleanField(
+        default=False, verbose_name=_("no or low configuration")
+    )
+    support_url = models.URLField(max_length=500, blank=True, verbose_name=_("support URL"))
+    uptime_percent = models.DecimalField(
+        max_digits=6,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        verbose_name=_("uptime commitment (%)"),
+    )
 
     # Business requirements
-    own_ordering_and_billing = models.BooleanField(default=False)
-    support_model = models.CharField(max_length=20, choices=SupportModel, blank=True)
-    licensing_responsibility = models.BooleanField(default=False)
+    own_ordering_and_billing = models.BooleanField(
+        default=False, verbose_name=_("own ordering and billing")
+    )
+    support_model = models.CharField(
+        max_length=20, choices=SupportModel, blank=True, verbose_name=_("technical support")
+    )
+    licensing_responsibility = models.BooleanField(
+        default=False, verbose_name=_("responsible for licensing")
+    )
 
     # Marketing assets
     app_name = models.CharField(_("app name"), max_length=50, blank=True)
     # Stored already sanitised: this is exactly what is published.
-    description_html = models.TextField(blank=True)
-    terms_url = models.URLField(max_length=500, blank=True)
-    privacy_url = models.URLField(max_length=500, blank=True)
+    description_html = models.TextField(blank=True, verbose_name=_("description (HTML)"))
+    terms_url = models.URLField(max_length=500, blank=True, verbose_name=_("terms of use URL"))
+    privacy_url = models.URLField(max_length=500, blank=True, verbose_name=_("privacy policy URL"))
 
     class Meta:
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
         ordering = ["-updated_at"]
         indexes = [
             models.Index(fields=["owner", "-updated_at"]),
@@ -156,19 +194,23 @@ def _logo_path(instance, filename):
 class Logo(models.Model):
     """An accepted logo for one slot of an offer, stored durably the moment it is accepted."""
 
-    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="logos")
-    slot = models.CharField(max_length=20)
+    offer = models.ForeignKey(
+        Offer, on_delete=models.CASCADE, related_name="logos", verbose_name=_("offer")
+    )
+    slot = models.CharField(max_length=20, verbose_name=_("slot"))
     # What the publisher uploaded: checked by the worker, never served.
-    image = models.FileField(upload_to=_logo_path)
+    image = models.FileField(upload_to=_logo_path, verbose_name=_("uploaded file"))
     # The same pixels re-encoded with nothing else (no metadata, nothing after the image):
     # the only copy that is ever served.
-    clean_image = models.FileField(upload_to=_logo_path, blank=True)
-    width = models.PositiveIntegerField()
-    height = models.PositiveIntegerField()
-    size_bytes = models.PositiveIntegerField()
-    uploaded_at = models.DateTimeField(auto_now=True)
+    clean_image = models.FileField(upload_to=_logo_path, blank=True, verbose_name=_("served copy"))
+    width = models.PositiveIntegerField(verbose_name=_("width"))
+    height = models.PositiveIntegerField(verbose_name=_("height"))
+    size_bytes = models.PositiveIntegerField(verbose_name=_("size (bytes)"))
+    uploaded_at = models.DateTimeField(auto_now=True, verbose_name=_("uploaded"))
 
     class Meta:
+        verbose_name = _("logo")
+        verbose_name_plural = _("logos")
         constraints = [
             models.UniqueConstraint(fields=["offer", "slot"], name="one_logo_per_slot"),
         ]
@@ -186,21 +228,31 @@ class EventKind(models.TextChoices):
 class OfferEvent(models.Model):
     """An audit row: every status change (and assignment), who made it, when and why."""
 
-    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=20, choices=EventKind, default=EventKind.STATUS)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    offer = models.ForeignKey(
+        Offer, on_delete=models.CASCADE, related_name="events", verbose_name=_("offer")
     )
-    from_status = models.CharField(max_length=20, choices=OfferStatus)
-    to_status = models.CharField(max_length=20, choices=OfferStatus)
-    revision = models.PositiveIntegerField(default=0)
+    kind = models.CharField(
+        max_length=20, choices=EventKind, default=EventKind.STATUS, verbose_name=_("kind")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    from_status = models.CharField(max_length=20, choices=OfferStatus, verbose_name=_("from"))
+    to_status = models.CharField(max_length=20, choices=OfferStatus, verbose_name=_("to"))
+    revision = models.PositiveIntegerField(default=0, verbose_name=_("revision"))
     # Shown to the publisher.
-    reason = models.TextField(blank=True)
+    reason = models.TextField(blank=True, verbose_name=_("reason"))
     # Shown to reviewers and admins only.
-    internal_note = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    internal_note = models.TextField(blank=True, verbose_name=_("internal note"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("when"))
 
     class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit log")
         ordering = ["created_at", "pk"]
         indexes = [models.Index(fields=["offer", "created_at"])]
 
@@ -211,11 +263,15 @@ class OfferEvent(models.Model):
 class ReviewReason(models.Model):
     """One requirement a reviewer found unmet, with what to do about it (offers.checklist)."""
 
-    event = models.ForeignKey(OfferEvent, on_delete=models.CASCADE, related_name="reasons")
-    requirement = models.CharField(max_length=40)
-    comment = models.TextField()
+    event = models.ForeignKey(
+        OfferEvent, on_delete=models.CASCADE, related_name="reasons", verbose_name=_("decision")
+    )
+    requirement = models.CharField(max_length=40, verbose_name=_("requirement"))
+    comment = models.TextField(verbose_name=_("comment"))
 
     class Meta:
+        verbose_name = _("reviewer's reason")
+        verbose_name_plural = _("reviewer's reasons")
         ordering = ["pk"]
 
     def __str__(self):
@@ -225,12 +281,16 @@ class ReviewReason(models.Model):
 class OfferRevision(models.Model):
     """What the publisher submitted in one revision, kept so that reviewers see what changed."""
 
-    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="revisions")
-    number = models.PositiveIntegerField()
-    answers = models.JSONField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    offer = models.ForeignKey(
+        Offer, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("offer")
+    )
+    number = models.PositiveIntegerField(verbose_name=_("number"))
+    answers = models.JSONField(verbose_name=_("answers"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
 
     class Meta:
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
         ordering = ["number"]
         constraints = [
             models.UniqueConstraint(fields=["offer", "number"], name="one_snapshot_per_revision"),
@@ -252,25 +312,36 @@ class Notification(models.Model):
     """News for a user about an offer: shown on "My offers" and sent by e-mail, once."""
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
     )
-    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="notifications")
+    offer = models.ForeignKey(
+        Offer, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("offer")
+    )
     event = models.ForeignKey(
-        OfferEvent, on_delete=models.CASCADE, null=True, related_name="notifications"
+        OfferEvent,
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="notifications",
+        verbose_name=_("event"),
     )
-    kind = models.CharField(max_length=20, choices=NotificationKind)
-    created_at = models.DateTimeField(auto_now_add=True)
+    kind = models.CharField(max_length=20, choices=NotificationKind, verbose_name=_("kind"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
     # The e-mail's delivery (offers.notifications.send): last handed to the broker; taken by a
     # worker to send (empty again when a transient error hands it back); sent; or given up,
     # with the last error for the operator.
-    queued_at = models.DateTimeField(null=True, blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
-    failed_at = models.DateTimeField(null=True, blank=True)
-    error = models.TextField(blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
+    queued_at = models.DateTimeField(null=True, blank=True, verbose_name=_("queued"))
+    claimed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("being sent since"))
+    emailed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("e-mailed"))
+    failed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("failed"))
+    error = models.TextField(blank=True, verbose_name=_("error"))
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts"))
 
     class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(fields=["recipient", "-created_at"]),
@@ -302,25 +373,33 @@ FINISHED_CHECK_STATUSES = (CheckStatus.PASSED, CheckStatus.FAILED, CheckStatus.E
 class Check(models.Model):
     """One background check of one item (a logo slot or a URL) in one submission round."""
 
-    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="checks")
-    revision = models.PositiveIntegerField()
-    kind = models.CharField(max_length=20, choices=CheckKind)
+    offer = models.ForeignKey(
+        Offer, on_delete=models.CASCADE, related_name="checks", verbose_name=_("offer")
+    )
+    revision = models.PositiveIntegerField(verbose_name=_("revision"))
+    kind = models.CharField(max_length=20, choices=CheckKind, verbose_name=_("kind"))
     # What is checked, as it was when submitted: the logo slot, or the URL itself.
-    subject = models.CharField(max_length=500)
-    status = models.CharField(max_length=20, choices=CheckStatus, default=CheckStatus.PENDING)
+    subject = models.CharField(max_length=500, verbose_name=_("subject"))
+    status = models.CharField(
+        max_length=20, choices=CheckStatus, default=CheckStatus.PENDING, verbose_name=_("status")
+    )
     # In English, as the checker wrote it; shown_message translates it for the reader.
-    message = models.TextField(blank=True)
-    message_template = models.TextField(blank=True)
-    message_params = models.JSONField(default=dict, blank=True)
-    warnings = models.JSONField(default=list, blank=True)
-    details = models.JSONField(default=dict, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    queued_at = models.DateTimeField(null=True, blank=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    message = models.TextField(blank=True, verbose_name=_("message"))
+    message_template = models.TextField(blank=True, verbose_name=_("message template"))
+    message_params = models.JSONField(
+        default=dict, blank=True, verbose_name=_("message parameters")
+    )
+    warnings = models.JSONField(default=list, blank=True, verbose_name=_("warnings"))
+    details = models.JSONField(default=dict, blank=True, verbose_name=_("details"))
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
+    queued_at = models.DateTimeField(null=True, blank=True, verbose_name=_("queued"))
+    started_at = models.DateTimeField(null=True, blank=True, verbose_name=_("started"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished"))
 
     class Meta:
+        verbose_name = _("check")
+        verbose_name_plural = _("checks")
         ordering = ["revision", "pk"]
         constraints = [
             models.UniqueConstraint(

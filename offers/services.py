@@ -6,6 +6,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts import services as account_services
 from offers import checking, notifications
@@ -413,7 +414,8 @@ def rerun_checks(offer, *, reviewer):
             locked,
             OfferStatus.VALIDATING,
             actor=reviewer,
-            reason=_("A reviewer ran the checks again."),
+            # Kept in English and translated for each reader (the timeline's in_reader_language).
+            reason=gettext_noop("A reviewer ran the checks again."),
         )
         checking.start_round(locked)
     offer.status, offer.updated_at = locked.status, locked.updated_at
