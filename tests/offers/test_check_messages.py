@@ -2,6 +2,7 @@
 publisher's page, the reviewer's page and the e-mail each translate it when they show it."""
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
@@ -45,6 +46,29 @@ def test_the_worker_keeps_the_english_words_with_their_template_and_parameters(f
     )
 
 
+@pytest.mark.parametrize("language", ["nl", "zh-hant"])
+def test_the_reason_is_shown_in_the_readers_language(failed_check, language):
+    expected = _in(language, GONE, status="404 Not Found")
+
+    with translation.override(language):
+        shown = failed_check.shown_message
+
+    assert shown == expected
+    assert shown != failed_check.message  # the catalogue translates it
+
+
+def test_a_dutch_publisher_reads_the_reason_in_dutch_on_the_status_page(
+    client, alice, failed_check
+):
+    alice.language = "nl"
+    alice.save()
+    client.force_login(alice)
+
+    html = client.get(reverse("offers:detail", kwargs={"pk": failed_check.offer_id})).content
+
+    assert _in("nl", GONE, status="404 Not Found") in html.decode()
+
+
 def test_a_logo_failure_keeps_the_form_message_and_its_parameters():
     from offers.logocheck import check_logo
     from offers.requirements import get_profile
@@ -74,3 +98,11 @@ def test_a_source_template_filled_in_remembers_both():
         "The site %(host)s refused the connection.",
         {"host": "example.com"},
     )
+
+
+def test_a_reason_the_portal_writes_is_kept_in_english_whoever_triggered_it(in_review, reviewer):
+    with translation.override("zh-hant"):
+        event = services.rerun_checks(in_review, reviewer=reviewer)
+
+    event.refresh_from_db()
+    assert event.reason == "A reviewer ran the checks again."
