@@ -3,9 +3,11 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8000
 STAMP  := $(VENV)/.installed-stamp
+# axe-core, pinned in package-lock.json, checks the pages for WCAG 2.1 AA in the browser tests.
+NODE_STAMP := node_modules/.installed-stamp
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint format bench browser gettext messages clean-uploads
+.PHONY: run test lint format bench browser gettext npm messages clean-uploads
 
 # The translations (Dutch, Traditional Chinese) are compiled from locale/*.po by the set-up,
 # never committed: a .mo is rebuilt whenever its .po is newer.
@@ -30,12 +32,18 @@ run: $(STAMP) messages
 	  trap 'kill $$urls $$logos 2>/dev/null; wait' EXIT INT TERM; \
 	  DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-# The browser tests drive Debian's Chromium; install it when we can (root with apt-get).
+# The browser tests drive Debian's Chromium, with a Chinese font (else zh-hant pages show empty
+# boxes in the screenshots); install both when we can (root with apt-get).
 browser:
 	@if [ ! -x $(CHROMIUM) ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; \
 	  else echo "Chromium is missing: browser tests will be skipped (apt-get install chromium)."; fi; \
+	fi
+	@if ! fc-list :lang=zh-tw 2>/dev/null | grep -q .; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk) >/dev/null; \
+	  else echo "No Chinese font: zh-hant screenshots show empty boxes (apt-get install fonts-noto-cjk)."; fi; \
 	fi
 
 # GNU gettext compiles the catalogues (and makemessages extracts them): install it when we can.
@@ -46,12 +54,24 @@ gettext:
 	  else echo "GNU gettext is missing (apt-get install gettext): it compiles the translations." >&2; exit 1; fi; \
 	fi
 
+# npm installs the test-only JavaScript (axe-core): install it when we can, like gettext.
+npm:
+	@if ! command -v npm >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm) >/dev/null; \
+	  else echo "npm is missing (apt-get install npm): it installs axe-core for the browser tests." >&2; exit 1; fi; \
+	fi
+
+$(NODE_STAMP): package.json package-lock.json | npm
+	npm ci --no-audit --no-fund
+	touch $@
+
 messages: $(MO_FILES)
 
 locale/%.mo: locale/%.po | gettext
 	msgfmt --check-format -o $@ $<
 
-test: $(STAMP) browser messages
+test: $(STAMP) browser messages $(NODE_STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)

@@ -65,14 +65,15 @@ def browser():
 @pytest.fixture
 def new_page(browser, live_server, request):
     """`new_page()` opens a browser of its own (a context: its own cookies and session), so
-    that two people can act in one test. Each keeps a screenshot if the test fails."""
+    that two people can act in one test. Each keeps a screenshot if the test fails.
+    Keyword arguments go to the context: `new_page(viewport={"width": 320, "height": 640})`."""
     from playwright.sync_api import expect
 
     expect.set_options(timeout=TIMEOUT_MS)
     opened = []
 
-    def open_page():
-        context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    def open_page(**options):
+        context = browser.new_context(**{"base_url": live_server.url, "locale": "en-GB", **options})
         context.set_default_timeout(TIMEOUT_MS)
         page = context.new_page()
         script_errors = []

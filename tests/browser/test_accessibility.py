@@ -1,0 +1,173 @@
+"""WCAG 2.1 AA: axe-core (from npm, see package.json) finds no serious or critical violation on
+the wizard, the status page, "My offers", the review queue and the reviewer's offer page.
+
+axe checks what a machine can: contrast, names, labels, landmarks, ids, ARIA. The keyboard,
+reflow and language tests beside this file cover what it cannot."""
+
+import pytest
+from playwright.sync_api import expect
+
+from accounts.models import User
+from tests.browser.pages import (
+    WIZARD_STEPS,
+    assert_errors_are_announced,
+    axe_violations,
+    describe,
+    seed_every_state,
+    sign_in,
+)
+from tests.browser.test_publisher_journey import png_file, save_and_continue
+
+pytestmark = pytest.mark.browser
+
+
+class Audit:
+    """Runs axe on each page it is shown and reports every page with violations at once."""
+
+    def __init__(self, page):
+        self.page = page
+        self.found = []
+
+    def check(self, where):
+        self.page.wait_for_load_state("load")
+        violations = axe_violations(self.page)
+        if violations:
+            self.found.append(f"== {where} ({self.page.url})\n{describe(violations)}")
+
+    def assert_clean(self):
+        if self.found:
+            pytest.fail("axe-core found:\n" + "\n\n".join(self.found), pytrace=False)
+
+
+@pytest.fixture
+def seeded(live_server):
+    return seed_every_state()
+
+
+@pytest.fixture
+def as_publisher(page, seeded, live_server):
+    sign_in(page, seeded.publisher, live_server.url)
+    return page
+
+
+def test_every_wizard_step_has_no_serious_violations(as_publisher, seeded):
+    page, audit = as_publisher, Audit(as_publisher)
+    page.goto("/offers/new/")
+    audit.check("new offer (publisher step)")
+    for step in WIZARD_STEPS:
+        page.goto(f"/offers/{seeded.draft.pk}/edit/{step}/")
+        audit.check(f"{step} step")
+    page.goto(f"/offers/{seeded.incomplete.pk}/edit/review/")
+    audit.check("review step of an incomplete draft")
+    page.goto(f"/offers/{seeded.changes_requested.pk}/edit/technical/")
+    audit.check("technical step with the reviewer's reasons")
+    audit.assert_clean()
+
+
+def test_every_wizard_step_announces_its_errors_and_has_no_serious_violations(
+    as_publisher, seeded, tmp_path
+):
+    page, audit = as_publisher, Audit(as_publisher)
+    page.goto("/offers/new/")
+    page.get_by_label("Company name", exact=True).fill("")
+    save_and_continue(page)
+    assert_errors_are_announced(page)
+    audit.check("new offer with errors")
+
+    draft = f"/offers/{seeded.draft.pk}/edit"
+    page.goto(f"{draft}/publisher/")
+    page.get_by_label("Company name", exact=True).fill("")
+    page.get_by_label("MPN ID", exact=True).fill("not a number")
+    save_and_continue(page)
+    assert_errors_are_announced(page)
+    audit.check("publisher step with errors")
+
+    page.goto(f"{draft}/technical/")
+    page.get_by_label("Azure AD application (client) ID", exact=True).fill("not-a-guid")
+    page.get_by_label("Uptime commitment (%)", exact=True).fill("99.5")
+    page.get_by_label("Support URL", exact=True).fill("")
+    save_and_continue(page)
+    assert_errors_are_announced(page)
+    audit.check("technical step with errors")
+
+    page.goto(f"{draft}/business/")
+    page.locator("#id_business-licensing_responsibility").uncheck()
+    # No one can untick a radio; the script stands for a request that left it out.
+    page.locator("[name=business-support_model]").evaluate_all(
+        "radios => radios.forEach(radio => { radio.checked = false; })"
+    )
+    save_and_continue(page)
+    assert_errors_are_announced(page)
+    audit.check("business step with errors")
+
+    page.goto(f"{draft}/marketing/")
+    page.get_by_label("Official app name", exact=True).fill("")
+    page.get_by_label("Logo 90 x 90", exact=True).set_input_files(png_file(tmp_path, 91, 90))
+    save_and_continue(page)
+    assert_errors_are_announced(page)
+    audit.check("marketing step with errors")
+
+    page.goto(f"/offers/{seeded.incomplete.pk}/edit/review/")
+    page.get_by_role("button", name="Submit offer", exact=True).click()
+    expect(page.locator(".message--error")).to_be_visible()
+    audit.check("a refused submission, back on the incomplete step")
+    audit.assert_clean()
+
+
+def test_the_status_page_in_every_state_has_no_serious_violations(as_publisher, seeded):
+    page, audit = as_publisher, Audit(as_publisher)
+    for name in ("draft", "incomplete", "in_review", "changes_requested", "changes_needed"):
+        page.goto(f"/offers/{getattr(seeded, name).pk}/")
+        audit.check(f"status page: {name}")
+    page.goto(f"/offers/{seeded.draft.pk}/")
+    page.get_by_role("button", name="Withdraw", exact=True).click()
+    audit.check("status page after a withdrawal without a reason")
+    audit.assert_clean()
+
+
+@pytest.mark.parametrize("language", ["nl", "zh-hant"])
+def test_the_publishers_pages_in_dutch_and_chinese_have_no_serious_violations(
+    page, seeded, live_server, language
+):
+    User.objects.filter(pk=seeded.publisher.pk).update(language=language)
+    sign_in(page, seeded.publisher, live_server.url)
+    audit = Audit(page)
+    for where, url in [
+        ("my offers", "/offers/"),
+        ("new offer", "/offers/new/"),
+        *((f"{step} step", f"/offers/{seeded.draft.pk}/edit/{step}/") for step in WIZARD_STEPS),
+        ("status page: changes requested", f"/offers/{seeded.changes_requested.pk}/"),
+    ]:
+        page.goto(url)
+        expect(page.locator("html")).to_have_attribute("lang", language)
+        audit.check(f"{where} in {language}")
+    audit.assert_clean()
+
+
+def test_my_offers_with_news_has_no_serious_violations(as_publisher, seeded):
+    page, audit = as_publisher, Audit(as_publisher)
+    page.goto("/offers/")
+    expect(page.locator(".news-list li").first).to_be_visible()
+    audit.check("my offers")
+    audit.assert_clean()
+
+
+def test_the_review_queue_and_offer_page_have_no_serious_violations(page, seeded, live_server):
+    sign_in(page, seeded.reviewer, live_server.url)
+    audit = Audit(page)
+    page.goto("/review/")
+    audit.check("review queue")
+    page.goto("/review/?state=changes_requested&q=Contoso")
+    audit.check("review queue, filtered")
+    page.goto("/review/?q=nothing-matches-this")
+    audit.check("review queue, empty")
+    page.goto(f"/review/offers/{seeded.resubmitted.pk}/")
+    expect(page.get_by_role("region", name="What changed since revision 1")).to_be_visible()
+    audit.check("review page: resubmitted, with changes, checks and history")
+    page.get_by_role("button", name="Record the decision", exact=True).click()
+    assert_errors_are_announced(page)
+    audit.check("review page: a decision with errors")
+    for name in ("changes_needed", "changes_requested", "in_review"):
+        page.goto(f"/review/offers/{getattr(seeded, name).pk}/")
+        audit.check(f"review page: {name}")
+    audit.assert_clean()
