@@ -9,6 +9,24 @@ from accounts.models import RegistrationType
 from accounts.validators import validate_mpn_id, validate_publisher_id
 
 
+class NamedRequiredMessages:
+    """A field left empty says which one and what to do, not Django's "This field is
+    required.": "Choose an answer for “Registration”." or "Fill in “Company name”."."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        generic = forms.Field.default_error_messages["required"]
+        for field in self.fields.values():
+            if field.required and field.error_messages.get("required") == generic:
+                field.error_messages["required"] = _required_message(field)
+
+
+def _required_message(field):
+    if isinstance(field, forms.ChoiceField):
+        return _("Choose an answer for “%(label)s”.") % {"label": field.label}
+    return _("Fill in “%(label)s”.") % {"label": field.label}
+
+
 def duplicate_email_error():
     return forms.ValidationError(
         _(
@@ -88,7 +106,7 @@ class LoginForm(AuthenticationForm):
         )
 
 
-class PublisherProfileForm(forms.Form):
+class PublisherProfileForm(NamedRequiredMessages, forms.Form):
     """Who publishes: the company, its marketplace registration and its one Microsoft account."""
 
     company_name = forms.CharField(label=_("Company name"), max_length=200)

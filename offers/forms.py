@@ -6,7 +6,7 @@ from django import forms
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import PublisherProfileForm
+from accounts.forms import NamedRequiredMessages, PublisherProfileForm
 from offers.models import Integration, SupportModel, TrialType
 from offers.validators import (
     description_text_length,
@@ -40,7 +40,7 @@ def _set_bounds(field, low, high):
         field.widget.attrs.update(min=low, max=high)
 
 
-class OfferStepForm(forms.Form):
+class OfferStepForm(NamedRequiredMessages, forms.Form):
     """A wizard step that belongs to one offer, and so to one requirements profile."""
 
     def __init__(self, *args, offer, **kwargs):

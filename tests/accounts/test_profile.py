@@ -23,7 +23,12 @@ MARKETPLACE = {
     "marketplace_publisher_id": "carol-apps",
 }
 
-REQUIRED = "This field is required."
+# A field left empty is named, with what to do.
+REQUIRED = {
+    "company_name": "Fill in “Company name”.",
+    "registration_type": "Choose an answer for “Registration”.",
+    "microsoft_account": "Fill in “Microsoft account”.",
+}
 PUBLISHER_ID_FORMAT = (
     "A publisher ID is 3 to 50 lowercase letters, digits, dots, hyphens or underscores, "
     "starting with a letter or digit, such as “contoso-apps”."
@@ -56,12 +61,12 @@ def test_a_complete_marketplace_profile_is_valid():
 
 @pytest.mark.parametrize("missing", ["company_name", "registration_type", "microsoft_account"])
 def test_a_field_every_publisher_fills_in_is_required(missing):
-    assert profile_form(**{missing: ""}).errors == {missing: [REQUIRED]}
-    assert profile_form(**{missing: None}).errors == {missing: [REQUIRED]}
+    assert profile_form(**{missing: ""}).errors == {missing: [REQUIRED[missing]]}
+    assert profile_form(**{missing: None}).errors == {missing: [REQUIRED[missing]]}
 
 
 def test_a_company_name_of_only_spaces_is_missing():
-    assert profile_form(company_name="   ").errors == {"company_name": [REQUIRED]}
+    assert profile_form(company_name="   ").errors == {"company_name": [REQUIRED["company_name"]]}
 
 
 def test_a_company_name_longer_than_200_characters_is_refused():

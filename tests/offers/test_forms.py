@@ -66,7 +66,7 @@ def test_a_complete_technical_step_is_valid(blank_offer):
             None,
             "The marketplace requires no or low configuration; confirm that your app meets it.",
         ),
-        ("business_process", "", "This field is required."),
+        ("business_process", "", "Fill in “Business process”."),
         (
             "trial_type",
             "pay_first",
@@ -179,7 +179,7 @@ def test_business_step_needs_every_attestation_and_a_support_model(blank_offer):
             "The marketplace has no commerce; confirm that you handle ordering and billing "
             "yourself."
         ],
-        "support_model": ["This field is required."],
+        "support_model": ["Choose an answer for “Technical support”."],
         "licensing_responsibility": [
             "Confirm that you take responsibility for licensing your software and its dependencies."
         ],
@@ -261,7 +261,7 @@ def test_the_app_name_limit_counts_characters_not_bytes(blank_offer):
 
 def test_the_app_name_is_required(blank_offer):
     assert marketing(blank_offer, files=all_logos(), app_name="").errors == {
-        "app_name": ["This field is required."]
+        "app_name": ["Fill in “Official app name”."]
     }
 
 

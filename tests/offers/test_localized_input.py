@@ -68,3 +68,22 @@ def test_a_name_of_51_characters_is_refused_whatever_the_script(draft):
     assert form.errors["app_name"] == [
         "The app name can have at most 50 characters; this one has 51."
     ]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "Choose an answer for “Technical support”."),
+        ("nl", "Kies een antwoord bij “Technische ondersteuning”."),
+        ("zh-hant", "請為「技術支援」選擇一個答案。"),
+    ],
+)
+def test_a_question_left_unanswered_is_named_in_the_page_language(draft, language, expected):
+    from offers.forms import BusinessForm
+
+    with translation.override(language):
+        form = BusinessForm(data={}, offer=draft)
+        form.is_valid()
+        errors = form.errors["support_model"]
+
+    assert errors == [expected]

@@ -118,7 +118,7 @@ def test_accepted_logos_are_kept_when_another_field_fails(alice_client, alice):
 
     assert response.status_code == 200
     assert response.context["form"].errors == {
-        "app_name": ["This field is required."],
+        "app_name": ["Fill in “Official app name”."],
         "logo_90x90": ["This logo is 91 × 90 pixels; the 90 × 90 slot needs exactly 90 × 90."],
     }
     assert sorted(offer.logos.values_list("slot", flat=True)) == ["115x115", "255x115", "40x40"]
