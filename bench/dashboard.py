@@ -34,6 +34,8 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.postgres import ensure_database  # noqa: E402
+
 DEFAULT_SERVER_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 LARGE_DATABASE = "offerdesk_bench_dash"
 SMALL_DATABASE = "offerdesk_bench_dash_100"
@@ -101,30 +103,6 @@ def unreachable_server():
             f"({reason}). Start it, or point DATABASE_URL at its server."
         )
     return None
-
-
-def ensure_database(db, name):
-    """Create the database on first use, from the server's `postgres` database."""
-    import psycopg2
-    from psycopg2 import sql
-
-    parameters = {
-        "host": db["HOST"] or None,
-        "port": db["PORT"] or None,
-        "user": db["USER"] or None,
-        "password": db["PASSWORD"] or None,
-        "connect_timeout": 3,
-        **db["OPTIONS"],
-    }
-    connection = psycopg2.connect(dbname="postgres", **parameters)
-    connection.autocommit = True  # CREATE DATABASE cannot run inside a transaction
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-            if cursor.fetchone() is None:
-                cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    finally:
-        connection.close()
 
 
 def use_database(name):

@@ -40,6 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.postgres import ensure_database  # noqa: E402
 from tests.local_site import PUBLISHER_PAGES  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/offerdesk_bench"
@@ -146,7 +147,7 @@ def unreachable_server():
 
     db = database_from_url(os.environ["DATABASE_URL"])
     try:
-        ensure_database(db)
+        ensure_database(db, db["NAME"])
     except psycopg2.Error as error:
         reason = str(error).strip().splitlines()[0]
         return (
@@ -161,30 +162,6 @@ def unreachable_server():
             "Start it, or point REDIS_URL at one."
         )
     return None
-
-
-def ensure_database(db):
-    """Create the benchmark's database on first use, from the server's `postgres` database."""
-    import psycopg2
-    from psycopg2 import sql
-
-    parameters = {
-        "host": db["HOST"] or None,
-        "port": db["PORT"] or None,
-        "user": db["USER"] or None,
-        "password": db["PASSWORD"] or None,
-        "connect_timeout": 3,
-        **db["OPTIONS"],
-    }
-    connection = psycopg2.connect(dbname="postgres", **parameters)
-    connection.autocommit = True  # CREATE DATABASE cannot run inside a transaction
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]])
-            if cursor.fetchone() is None:
-                cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db["NAME"])))
-    finally:
-        connection.close()
 
 
 def delete_bench_rows():

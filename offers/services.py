@@ -89,6 +89,16 @@ ALLOWED_TRANSITIONS = {
 # A reviewer's decisions, and the ones that must say which requirements are not met.
 DECISIONS = (OfferStatus.APPROVED, OfferStatus.CHANGES_REQUESTED, OfferStatus.REJECTED)
 DECISIONS_WITH_REASONS = (OfferStatus.CHANGES_REQUESTED, OfferStatus.REJECTED)
+# A reviewer may run the checks of the current revision again from these states.
+RERUNNABLE_STATUSES = (OfferStatus.IN_REVIEW, OfferStatus.CHANGES_NEEDED)
+# Submitted and not decided: a reviewer may take it on.
+ASSIGNABLE_STATUSES = (
+    OfferStatus.SUBMITTED,
+    OfferStatus.VALIDATING,
+    OfferStatus.CHANGES_NEEDED,
+    OfferStatus.IN_REVIEW,
+    OfferStatus.CHANGES_REQUESTED,
+)
 
 
 @transaction.atomic
@@ -332,14 +342,18 @@ def _ensure_may_decide(offer, decision, reviewer, reasons):
     if offer.owner_id == reviewer.pk:
         raise DecisionRefused(_("You submitted this offer, so another reviewer must decide on it."))
     if offer.status != OfferStatus.IN_REVIEW:
-        raise DecisionRefused(
-            _("This offer is no longer waiting for a decision: it is “%(status)s” now.")
-            % {"status": offer.get_status_display()}
+        raise _refused(
+            _("This offer is no longer waiting for a decision: it is “%(status)s” now."), offer
         )
     if decision == OfferStatus.APPROVED and not all_checks_passed(offer):
         raise DecisionRefused(_("An offer can be approved only when every check has passed."))
     if decision in DECISIONS_WITH_REASONS and not reasons:
         raise DecisionRefused(_("Name at least one requirement that is not met, with a comment."))
+
+
+def _refused(message, offer):
+    """A refusal that names the offer's state: `message` has a %(status)s."""
+    return DecisionRefused(message % {"status": offer.get_status_display()})
 
 
 def all_checks_passed(offer):
@@ -354,10 +368,7 @@ def withdraw(offer, *, actor, reason=""):
     with transaction.atomic():
         locked = _locked(offer.pk)
         if not locked.can_be_withdrawn:
-            raise DecisionRefused(
-                _("This offer can no longer be withdrawn: it is “%(status)s”.")
-                % {"status": locked.get_status_display()}
-            )
+            raise _refused(_("This offer can no longer be withdrawn: it is “%(status)s”."), locked)
         event = transition(locked, OfferStatus.WITHDRAWN, actor=actor, reason=reason)
     offer.status, offer.updated_at = locked.status, locked.updated_at
     return event
@@ -368,9 +379,8 @@ def assign(offer, *, reviewer):
     with transaction.atomic():
         locked = _locked(offer.pk)
         if locked.status not in ASSIGNABLE_STATUSES:
-            raise DecisionRefused(
-                _("Only an offer still under way can be assigned; it is “%(status)s”.")
-                % {"status": locked.get_status_display()}
+            raise _refused(
+                _("Only an offer still under way can be assigned; it is “%(status)s”."), locked
             )
         if locked.assigned_to_id == reviewer.pk:
             return None
@@ -387,27 +397,14 @@ def assign(offer, *, reviewer):
     return event
 
 
-# A reviewer may run the checks of the current revision again from these states.
-RERUNNABLE_STATUSES = (OfferStatus.IN_REVIEW, OfferStatus.CHANGES_NEEDED)
-# Submitted and not decided: a reviewer may take it on.
-ASSIGNABLE_STATUSES = (
-    OfferStatus.SUBMITTED,
-    OfferStatus.VALIDATING,
-    OfferStatus.CHANGES_NEEDED,
-    OfferStatus.IN_REVIEW,
-    OfferStatus.CHANGES_REQUESTED,
-)
-
-
 def rerun_checks(offer, *, reviewer):
     """Check the current revision again, for instance after a site was down. Its previous
     results are replaced; tasks still holding them find nothing to do."""
     with transaction.atomic():
         locked = _locked(offer.pk)
         if locked.status not in RERUNNABLE_STATUSES:
-            raise DecisionRefused(
-                _("The checks cannot run again while the offer is “%(status)s”.")
-                % {"status": locked.get_status_display()}
+            raise _refused(
+                _("The checks cannot run again while the offer is “%(status)s”."), locked
             )
         Check.objects.filter(offer=locked, revision=locked.revision).delete()
         event = transition(
