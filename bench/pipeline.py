@@ -28,20 +28,17 @@ import shutil
 import statistics
 import sys
 import tempfile
-import threading
 import time
 import uuid
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.postgres import ensure_database  # noqa: E402
-from tests.local_site import PUBLISHER_PAGES  # noqa: E402
+from tests.local_site import serve  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/offerdesk_bench"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/2"
@@ -70,52 +67,8 @@ class RoundTimeout(Exception):
 # --- the publishers' site ------------------------------------------------------------------
 
 
-class DelayedPages(BaseHTTPRequestHandler):
-    """HEAD or GET /<milliseconds>/<page>: the test site's page, answered after that delay."""
-
-    def do_HEAD(self):
-        self._answer(body=False)
-
-    def do_GET(self):
-        self._answer(body=True)
-
-    def _answer(self, body):
-        delay, _slash, page = self.path.lstrip("/").partition("/")
-        time.sleep(int(delay) / 1000)
-        status, kind, text = PUBLISHER_PAGES.get(f"/{page}", (404, "text/html", "missing"))
-        data = text.encode()
-        self.send_response(status)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        if body:
-            self.wfile.write(data)
-
-    def log_message(self, *args):
-        pass
-
-
-class SiteServer(ThreadingHTTPServer):
-    # 16 checking threads connect at once: more than the default listen backlog of 5, and a
-    # dropped connection attempt is retried only after a second.
-    request_queue_size = 128
-
-
-@contextmanager
-def delayed_site():
-    """Yield the port of a site serving DelayedPages on 127.0.0.1."""
-    server = SiteServer(("127.0.0.1", 0), DelayedPages)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield server.server_address[1]
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-def page_urls(port, delay_ms):
-    return {page: f"http://127.0.0.1:{port}/{delay_ms}/{page}" for page in PAGES}
+def page_urls(base_url, delay_ms):
+    return {page: f"{base_url}/after/{delay_ms}/{page}" for page in PAGES}
 
 
 # --- setup and cleanup ---------------------------------------------------------------------
@@ -436,11 +389,11 @@ def print_verdicts(targets):
 # --- main ----------------------------------------------------------------------------------
 
 
-def benchmark(port, workers):
+def benchmark(base_url, workers):
     from tests.factories import PublisherProfileFactory
 
     owner = PublisherProfileFactory(user__email=f"{uuid.uuid4().hex[:12]}@{BENCH_DOMAIN}").user
-    slow_urls, fast_urls = page_urls(port, SLOW_PAGE_MS), page_urls(port, FAST_PAGE_MS)
+    slow_urls, fast_urls = page_urls(base_url, SLOW_PAGE_MS), page_urls(base_url, FAST_PAGE_MS)
     # First tasks import Pillow and open database connections: not what a running site pays.
     run_rounds(make_offers(owner, 1, fast_urls), owner, poll_seconds=0.02)
     time_direct_check(fast_urls["privacy"])
@@ -471,7 +424,7 @@ def describe_workers():
     )
 
 
-def run(port):
+def run(base_url):
     from django.core.management import call_command
 
     from tests.worker_process import celery_worker
@@ -486,7 +439,7 @@ def run(port):
         ):
             workers = {"urls": urls, "logos": logos}
             try:
-                return benchmark(port, workers)
+                return benchmark(base_url, workers)
             except RoundTimeout as timeout:
                 for name, worker in workers.items():
                     print(f"--- {name} worker log, last lines ---\n{worker.log()[-3000:]}")
@@ -499,8 +452,8 @@ def run(port):
 def main():
     tmp_dir = Path(tempfile.mkdtemp(prefix="offerdesk-pipeline-"))
     try:
-        with delayed_site() as port:
-            configure_environment(tmp_dir, port)
+        with serve() as (base_url, _hits):
+            configure_environment(tmp_dir, int(base_url.rsplit(":", 1)[1]))
             problem = unreachable_server()
             if problem:
                 print(f"Pipeline benchmark not run: {problem}", file=sys.stderr)
@@ -508,7 +461,7 @@ def main():
             import django
 
             django.setup()
-            return run(port)
+            return run(base_url)
     finally:
         shutil.rmtree(tmp_dir, ignore_errors=True)
 

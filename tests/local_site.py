@@ -1,6 +1,8 @@
 """A real web server on 127.0.0.1 for the checks to reach: the network faked only at its edge."""
 
+import re
 import threading
+import time
 from collections import Counter
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -14,11 +16,22 @@ PUBLISHER_PAGES = {
 }
 
 
+# /after/<milliseconds>/<path>: the page at <path>, answered after that delay.
+DELAYED = re.compile(r"^/after/(\d+)(/.*)$")
+
+
+class _Server(ThreadingHTTPServer):
+    # Many checking threads may connect at once: more than the default listen backlog of 5,
+    # and a dropped connection attempt is retried only after a second.
+    request_queue_size = 128
+
+
 @contextmanager
 def serve(pages=PUBLISHER_PAGES):
-    """Serve `pages` (path -> (status, content type, body)); yield (base URL, hits by path)."""
+    """Serve `pages` (path -> (status, content type, body)); yield (base URL, hits by path).
+    Any page is also served after a delay at /after/<milliseconds><path>."""
     hits = Counter()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(pages, hits))
+    server = _Server(("127.0.0.1", 0), _handler(pages, hits))
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
@@ -44,7 +57,11 @@ def _handler(pages, hits):
 
         def _answer(self, body):
             hits[self.path] += 1
-            status, kind, text = pages.get(self.path, (404, "text/html", "missing"))
+            path = self.path
+            if delayed := DELAYED.match(path):
+                time.sleep(int(delayed.group(1)) / 1000)
+                path = delayed.group(2)
+            status, kind, text = pages.get(path, (404, "text/html", "missing"))
             data = text.encode()
             self.send_response(status)
             self.send_header("Content-Type", kind)
