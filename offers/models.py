@@ -22,9 +22,9 @@ class OfferStatus(models.TextChoices):
 
 # The publisher may change the answers in these states; submitting again starts a new revision.
 EDITABLE_STATUSES = (OfferStatus.DRAFT, OfferStatus.CHANGES_NEEDED, OfferStatus.CHANGES_REQUESTED)
-# No decision yet: the publisher may still withdraw.
-WITHDRAWABLE_STATUSES = (
-    OfferStatus.DRAFT,
+# Submitted and not decided yet: reviewers may take it on, and the publisher may withdraw it.
+# (A draft was never submitted, so there is nothing to withdraw; it can simply be left.)
+UNDECIDED_STATUSES = (
     OfferStatus.SUBMITTED,
     OfferStatus.VALIDATING,
     OfferStatus.CHANGES_NEEDED,
@@ -165,7 +165,7 @@ class Offer(models.Model):
 
     @property
     def can_be_withdrawn(self):
-        return self.status in WITHDRAWABLE_STATUSES
+        return self.status in UNDECIDED_STATUSES
 
     @property
     def logos_in_slot_order(self):

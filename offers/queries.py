@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from offers.models import (
     REVIEWABLE_STATUSES,
-    WITHDRAWABLE_STATUSES,
+    UNDECIDED_STATUSES,
     Check,
     CheckStatus,
     EventKind,
@@ -74,10 +74,6 @@ def latest_review_reasons(offer):
 
 # --- the reviewers' queue ------------------------------------------------------------------
 
-# No decision yet, so someone still has to act: the queue's default view. Drafts are never here.
-OPEN_REVIEW_STATUSES = tuple(
-    status for status in WITHDRAWABLE_STATUSES if status in REVIEWABLE_STATUSES
-)
 # Each sort of the queue, as order_by() arguments; the primary key makes the order total, so
 # that paging never repeats or skips an offer.
 QUEUE_ORDER = {
@@ -132,7 +128,7 @@ def check_outcome():
     return Coalesce(Subquery(speaker), Value(CheckOutcome.NONE), output_field=models.CharField())
 
 
-def review_queue(*, statuses=OPEN_REVIEW_STATUSES, outcome="", search="", sort="oldest"):
+def review_queue(*, statuses=UNDECIDED_STATUSES, outcome="", search="", sort="oldest"):
     """The reviewers' queue: offers in these states, filtered and sorted, each with its owner,
     profile, assigned reviewer and `check_outcome` (a CheckOutcome value) in the one query."""
     queryset = offers_for_review().filter(status__in=statuses)

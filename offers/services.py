@@ -6,7 +6,6 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from accounts import services as account_services
 from offers import checking, notifications
@@ -14,6 +13,7 @@ from offers.logocheck import check_logo
 from offers.models import (
     EDITABLE_STATUSES,
     LOGO_FOLDER,
+    UNDECIDED_STATUSES,
     Check,
     CheckStatus,
     EventKind,
@@ -55,7 +55,7 @@ class DecisionRefused(OfferError):
 
 # Which status may follow which. Nothing leaves approved, rejected or withdrawn.
 ALLOWED_TRANSITIONS = {
-    OfferStatus.DRAFT: {OfferStatus.SUBMITTED, OfferStatus.WITHDRAWN},
+    OfferStatus.DRAFT: {OfferStatus.SUBMITTED},
     # Checks queued; the sweeper may finish them all as errors before any worker starts one.
     OfferStatus.SUBMITTED: {
         OfferStatus.VALIDATING,
@@ -91,14 +91,6 @@ DECISIONS = (OfferStatus.APPROVED, OfferStatus.CHANGES_REQUESTED, OfferStatus.RE
 DECISIONS_WITH_REASONS = (OfferStatus.CHANGES_REQUESTED, OfferStatus.REJECTED)
 # A reviewer may run the checks of the current revision again from these states.
 RERUNNABLE_STATUSES = (OfferStatus.IN_REVIEW, OfferStatus.CHANGES_NEEDED)
-# Submitted and not decided: a reviewer may take it on.
-ASSIGNABLE_STATUSES = (
-    OfferStatus.SUBMITTED,
-    OfferStatus.VALIDATING,
-    OfferStatus.CHANGES_NEEDED,
-    OfferStatus.IN_REVIEW,
-    OfferStatus.CHANGES_REQUESTED,
-)
 
 
 @transaction.atomic
@@ -285,7 +277,7 @@ def _plain(value):
     return str(value)  # UUID, Decimal
 
 
-def transition(offer, to, *, actor, reason="", internal_note=""):
+def transition(offer, to, *, actor, reason="", internal_note="", kind=EventKind.STATUS):
     """The one door for status changes: checks the table, updates atomically, writes the
     audit event and the publisher's news. Returns the event."""
     from_status = offer.status
@@ -302,6 +294,7 @@ def transition(offer, to, *, actor, reason="", internal_note=""):
         if updated == 1:
             event = OfferEvent.objects.create(
                 offer=offer,
+                kind=kind,
                 actor=actor,
                 from_status=from_status,
                 to_status=to,
@@ -351,6 +344,12 @@ def _ensure_may_decide(offer, decision, reviewer, reasons):
         raise DecisionRefused(_("Name at least one requirement that is not met, with a comment."))
 
 
+def _changed_since_submitted(offer):
+    """Whether the answers differ from the snapshot of the revision under review."""
+    submitted = offer.revisions.filter(number=offer.revision).first()
+    return submitted is not None and submitted.answers != snapshot_answers(offer)
+
+
 def _refused(message, offer):
     """A refusal that names the offer's state: `message` has a %(status)s."""
     return DecisionRefused(message % {"status": offer.get_status_display()})
@@ -378,7 +377,7 @@ def assign(offer, *, reviewer):
     """The reviewer takes the offer on (from whoever had it). Recorded in the audit."""
     with transaction.atomic():
         locked = _locked(offer.pk)
-        if locked.status not in ASSIGNABLE_STATUSES:
+        if locked.status not in UNDECIDED_STATUSES:
             raise _refused(
                 _("Only an offer still under way can be assigned; it is “%(status)s”."), locked
             )
@@ -406,13 +405,18 @@ def rerun_checks(offer, *, reviewer):
             raise _refused(
                 _("The checks cannot run again while the offer is “%(status)s”."), locked
             )
+        if _changed_since_submitted(locked):
+            # Checking the publisher's unfinished edits under the old revision would approve
+            # answers nobody reviewed; their next submission checks them.
+            raise DecisionRefused(
+                _(
+                    "The publisher has changed the offer since submitting it, so the checks "
+                    "run again when they submit it."
+                )
+            )
         Check.objects.filter(offer=locked, revision=locked.revision).delete()
         event = transition(
-            locked,
-            OfferStatus.VALIDATING,
-            actor=reviewer,
-            # Kept in English and translated for each reader (the timeline's in_reader_language).
-            reason=gettext_noop("A reviewer ran the checks again."),
+            locked, OfferStatus.VALIDATING, actor=reviewer, kind=EventKind.CHECKS_RERUN
         )
         checking.start_round(locked)
     offer.status, offer.updated_at = locked.status, locked.updated_at

@@ -3,12 +3,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from offers.models import REVIEWABLE_STATUSES
-from offers.queries import OPEN_REVIEW_STATUSES, CheckOutcome
+from offers.models import REVIEWABLE_STATUSES, UNDECIDED_STATUSES
+from offers.queries import CheckOutcome
 
 # What each choice of the state filter shows.
 STATE_FILTERS = {
-    "open": OPEN_REVIEW_STATUSES,
+    # No decision yet, so someone still has to act: the default view.
+    "open": UNDECIDED_STATUSES,
     "all": REVIEWABLE_STATUSES,
     **{status.value: (status,) for status in REVIEWABLE_STATUSES},
 }

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from offers import checking, queries, services
-from offers.models import OfferStatus
+from offers.models import UNDECIDED_STATUSES, OfferStatus
 from offers.views import serve_clean_logo
 from review import answers
 from review.forms import DecisionForm
@@ -112,7 +112,7 @@ def _render(request, offer, form=None):
         "events": queries.timeline(offer),
         "show_internal": True,
         "is_owner": is_owner,
-        "can_assign": offer.status in services.ASSIGNABLE_STATUSES
+        "can_assign": offer.status in UNDECIDED_STATUSES
         and offer.assigned_to_id != request.user.pk,
         "can_rerun": offer.status in services.RERUNNABLE_STATUSES,
         "can_decide": offer.status == OfferStatus.IN_REVIEW and not is_owner,

@@ -23,8 +23,8 @@ def plain_number(value):
 
 @register.filter
 def in_reader_language(text):
-    """Text the portal wrote (a status change's reason), translated for the reader; what a
-    person typed matches no message and is shown as it is."""
+    """Text the portal wrote (kept in English, such as a status change's reason), translated
+    for the reader. Only for text no person typed."""
     return render(text)
 
 

@@ -17,6 +17,11 @@ GONE = "The page answered %(status)s. Check that the address is right and the pa
 
 
 @pytest.fixture
+def offer_that_failed_its_checks(failed_check):
+    return failed_check.offer
+
+
+@pytest.fixture
 def failed_check(alice, settings):
     """Alice's submission whose support page answers 404, checked as a worker checks it."""
     with serve() as (site, _hits):
@@ -100,9 +105,39 @@ def test_a_source_template_filled_in_remembers_both():
     )
 
 
-def test_a_reason_the_portal_writes_is_kept_in_english_whoever_triggered_it(in_review, reviewer):
+def test_a_reason_the_portal_writes_is_kept_in_english_and_shown_in_the_readers(
+    client, alice, offer_that_failed_its_checks
+):
+    event = offer_that_failed_its_checks.events.get(to_status="changes_needed")
+    alice.language = "nl"
+    alice.save()
+    client.force_login(alice)
+
+    html = client.get(reverse("offers:detail", kwargs={"pk": event.offer_id})).content.decode()
+
+    assert event.reason == "Some checks did not pass."
+    assert _in("nl", "Some checks did not pass.") in html
+
+
+def test_a_reason_a_person_typed_is_shown_as_typed_even_if_it_matches_a_message(
+    client, alice, in_review
+):
+    services.withdraw(in_review, actor=alice, reason="Approve")
+    alice.language = "nl"
+    alice.save()
+    client.force_login(alice)
+
+    html = client.get(reverse("offers:detail", kwargs={"pk": in_review.pk})).content.decode()
+
+    assert _in("nl", "Approve") != "Approve"
+    assert '<p class="timeline__reason">Approve</p>' in html
+
+
+def test_running_the_checks_again_is_recorded_by_its_kind_not_in_the_reviewers_words(
+    in_review, reviewer
+):
     with translation.override("zh-hant"):
         event = services.rerun_checks(in_review, reviewer=reviewer)
 
     event.refresh_from_db()
-    assert event.reason == "A reviewer ran the checks again."
+    assert (event.kind, event.reason) == ("checks_rerun", "")

@@ -105,7 +105,6 @@ def test_only_the_three_decisions_can_be_made(in_review, reviewer):
 @pytest.mark.parametrize(
     "status",
     [
-        OfferStatus.DRAFT,
         OfferStatus.SUBMITTED,
         OfferStatus.VALIDATING,
         OfferStatus.CHANGES_NEEDED,
@@ -124,9 +123,10 @@ def test_the_publisher_may_withdraw_before_a_decision(alice, status):
 
 
 @pytest.mark.parametrize(
-    "status", [OfferStatus.APPROVED, OfferStatus.REJECTED, OfferStatus.WITHDRAWN]
+    "status",
+    [OfferStatus.DRAFT, OfferStatus.APPROVED, OfferStatus.REJECTED, OfferStatus.WITHDRAWN],
 )
-def test_after_a_decision_the_offer_cannot_be_withdrawn(alice, status):
+def test_a_draft_or_a_decided_offer_cannot_be_withdrawn(alice, status):
     offer = submitted_offer(alice, status=status)
 
     with pytest.raises(services.DecisionRefused):
@@ -207,3 +207,35 @@ def test_an_admin_has_the_reviewer_rights(in_review, admin_user):
 
     in_review.refresh_from_db()
     assert in_review.status == OfferStatus.APPROVED
+
+
+def test_checks_that_failed_can_run_again_while_the_publisher_has_changed_nothing(
+    alice, reviewer, django_capture_on_commit_callbacks
+):
+    offer = submitted_offer(alice, status=OfferStatus.CHANGES_NEEDED, check_status="error")
+
+    with django_capture_on_commit_callbacks(execute=False):
+        services.rerun_checks(offer, reviewer=reviewer)
+
+    offer.refresh_from_db()
+    assert offer.status == OfferStatus.VALIDATING
+
+
+def test_checks_do_not_run_again_on_answers_the_publisher_is_still_editing(alice, reviewer):
+    offer = submitted_offer(alice, status=OfferStatus.CHANGES_NEEDED, check_status="failed")
+    services.save_step(
+        offer,
+        "marketing",
+        {**services.step_initial(offer, "marketing"), "description": "<p>New words.</p>"},
+    )
+
+    with pytest.raises(services.DecisionRefused) as refused:
+        services.rerun_checks(offer, reviewer=reviewer)
+
+    assert refused.value.message == (
+        "The publisher has changed the offer since submitting it, so the checks run again "
+        "when they submit it."
+    )
+    offer.refresh_from_db()
+    assert (offer.status, offer.is_editable) == (OfferStatus.CHANGES_NEEDED, True)
+    assert Check.objects.filter(offer=offer, status=CheckStatus.FAILED).count() == 7

@@ -12,7 +12,6 @@ pytestmark = pytest.mark.django_db
 S = OfferStatus
 ALLOWED = {
     (S.DRAFT, S.SUBMITTED),
-    (S.DRAFT, S.WITHDRAWN),
     (S.SUBMITTED, S.VALIDATING),
     (S.SUBMITTED, S.IN_REVIEW),
     (S.SUBMITTED, S.CHANGES_NEEDED),

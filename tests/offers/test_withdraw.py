@@ -6,7 +6,7 @@ from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 
-from offers.models import WITHDRAWABLE_STATUSES, Offer, OfferEvent, OfferStatus
+from offers.models import UNDECIDED_STATUSES, Offer, OfferEvent, OfferStatus
 from tests.factories import OfferFactory, submitted_offer
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +36,7 @@ def offer_in(owner, status):
     return submitted_offer(owner, status=status)
 
 
-@pytest.mark.parametrize("status", WITHDRAWABLE_STATUSES)
+@pytest.mark.parametrize("status", UNDECIDED_STATUSES)
 def test_the_owner_withdraws_an_offer_before_a_decision(alice_client, alice, status):
     offer = offer_in(alice, status)
 

@@ -503,12 +503,14 @@ def test_running_the_checks_again_starts_a_new_round_of_pending_checks(
         == [CheckStatus.PENDING] * 7
     )
     event = OfferEvent.objects.get(offer=in_review)
-    assert (event.actor, event.to_status, event.reason) == (
+    assert (event.actor, event.kind, event.to_status, event.reason) == (
         insider,
+        "checks_rerun",
         OfferStatus.VALIDATING,
-        "A reviewer ran the checks again.",
+        "",
     )
     html = insider_client.get(url("offer", in_review)).content.decode()
+    assert "<p>Ran the checks again.</p>" in html
     assert html.count('<span class="badge badge--check-pending">Waiting</span>') == 7
 
 
