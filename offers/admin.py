@@ -33,6 +33,11 @@ class LogoInline(ReadOnlyAdminMixin, admin.TabularInline):
 class OfferEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = OfferEvent
     extra = 0
+
+    def get_queryset(self, request):
+        # One query for the whole history, not one more per event for its actor.
+        return super().get_queryset(request).select_related("actor")
+
     fields = (
         "created_at",
         "kind",

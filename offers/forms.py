@@ -27,9 +27,14 @@ class PlainDecimalField(forms.DecimalField):
     def prepare_value(self, value):
         if not isinstance(value, Decimal):
             return value  # what was posted, shown back as typed
-        normal = value.normalize()
-        # normalize() writes 100.000 as 1E+2.
-        return normal.quantize(Decimal(1)) if normal == normal.to_integral() else normal
+        return plain_decimal(value)
+
+
+def plain_decimal(value):
+    """A stored decimal without the column's trailing zeros: 99.950 is 99.95, 100.000 is 100."""
+    normal = Decimal(value).normalize()
+    # normalize() writes 100.000 as 1E+2.
+    return normal.quantize(Decimal(1)) if normal == normal.to_integral() else normal
 
 
 def _set_bounds(field, low, high):

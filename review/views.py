@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from offers import checking, queries, services
-from offers.models import UNDECIDED_STATUSES, OfferStatus
+from offers.models import UNDECIDED_STATUSES, CheckStatus, OfferStatus
 from offers.views import serve_clean_logo
 from review import answers
 from review.forms import DecisionForm
@@ -100,7 +100,10 @@ def rerun_checks(request, pk):
 
 def _render(request, offer, form=None):
     current, previous = _snapshots(offer)
-    can_approve = services.all_checks_passed(offer)
+    checks = checking.latest_checks(offer)
+    # The same rule as services.all_checks_passed, on the checks the page loads anyway; the
+    # service checks again under the row lock when the decision is made.
+    can_approve = bool(checks) and all(check.status == CheckStatus.PASSED for check in checks)
     is_owner = offer.owner_id == request.user.pk
     context = {
         "offer": offer,
@@ -108,7 +111,7 @@ def _render(request, offer, form=None):
         "sections": answers.checklist(current, offer.requirements),
         "changes": answers.changes(previous, current) if previous is not None else None,
         "logos": offer.logos_in_slot_order,
-        "checks": checking.latest_checks(offer),
+        "checks": checks,
         "events": queries.timeline(offer),
         "show_internal": True,
         "is_owner": is_owner,

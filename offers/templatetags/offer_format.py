@@ -1,9 +1,8 @@
-from decimal import Decimal
-
 from django import template
 from django.utils import formats
 
 from offers.checklist import REQUIREMENTS_BY_KEY
+from offers.forms import plain_decimal
 from offers.messages import render
 
 register = template.Library()
@@ -15,10 +14,7 @@ def plain_number(value):
     (99,95 in Dutch), 100.000 as 100."""
     if value is None or value == "":
         return ""
-    normal = Decimal(value).normalize()
-    if normal == normal.to_integral():
-        normal = normal.quantize(Decimal(1))
-    return formats.number_format(normal, use_l10n=True)
+    return formats.number_format(plain_decimal(value), use_l10n=True)
 
 
 @register.filter

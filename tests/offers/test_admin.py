@@ -254,3 +254,25 @@ def test_each_list_makes_the_same_queries_for_1_row_as_for_30(admin_client, revi
         submitted_offer()
 
     assert count_queries(admin_client, url) == one
+
+
+def test_an_offers_history_costs_the_same_queries_for_1_event_as_for_6(
+    admin_client, in_review, reviewer
+):
+    url = f"{OFFERS_URL}{in_review.pk}/change/"
+
+    def add_event(actor):
+        OfferEvent.objects.create(
+            offer=in_review,
+            actor=actor,
+            from_status=OfferStatus.IN_REVIEW,
+            to_status=OfferStatus.IN_REVIEW,
+            kind="assigned",
+        )
+
+    add_event(reviewer)
+    one = count_queries(admin_client, url)
+    for _ in range(5):
+        add_event(UserFactory())
+
+    assert count_queries(admin_client, url) == one
