@@ -119,9 +119,9 @@ def test_the_status_page_in_every_state_has_no_serious_violations(as_publisher, 
     for name in ("draft", "incomplete", "in_review", "changes_requested", "changes_needed"):
         page.goto(f"/offers/{getattr(seeded, name).pk}/")
         audit.check(f"status page: {name}")
-    page.goto(f"/offers/{seeded.draft.pk}/")
+    page.goto(f"/offers/{seeded.in_review.pk}/")
     page.get_by_role("button", name="Withdraw", exact=True).click()
-    audit.check("status page after a withdrawal without a reason")
+    audit.check("status page after a withdrawal without its confirmation")
     audit.assert_clean()
 
 
