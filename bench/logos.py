@@ -77,7 +77,7 @@ def bare_verify_and_load(logos):
 
 
 def full_check(logos):
-    from offers.logocheck import check_logo
+    from offers.checks.logo import check_logo
     from offers.requirements import get_profile
 
     max_bytes = get_profile().logo_max_bytes

@@ -178,8 +178,8 @@ def run_rounds(offers, actor, poll_seconds):
 
 def wait_until_over(offer_ids, poll_seconds):
     """One primary-key query per poll: the figures do not depend on it, only the waiting."""
-    from offers.checking import CHECKING_STATUSES
     from offers.models import Offer
+    from offers.workflow import CHECKING_STATUSES
 
     deadline = time.monotonic() + ROUND_TIMEOUT_SECONDS
     open_rounds = Offer.objects.filter(pk__in=offer_ids, status__in=CHECKING_STATUSES)
@@ -220,7 +220,7 @@ def time_direct_check(url):
     """The baseline: one check_url of the page, in this process, as a worker thread calls it."""
     from django.conf import settings
 
-    from offers.urlcheck import check_url
+    from offers.checks.url import check_url
 
     start = time.perf_counter()
     result = check_url(url, kind="privacy", ports=settings.URLCHECK_ALLOWED_PORTS)

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from offers.messages import render
+from offers.checks.messages import render
 from offers.requirements import CURRENT_VERSION, get_profile
 
 
@@ -22,17 +22,6 @@ class OfferStatus(models.TextChoices):
 
 # The publisher may change the answers in these states; submitting again starts a new revision.
 EDITABLE_STATUSES = (OfferStatus.DRAFT, OfferStatus.CHANGES_NEEDED, OfferStatus.CHANGES_REQUESTED)
-# Submitted and not decided yet: reviewers may take it on, and the publisher may withdraw it.
-# (A draft was never submitted, so there is nothing to withdraw; it can simply be left.)
-UNDECIDED_STATUSES = (
-    OfferStatus.SUBMITTED,
-    OfferStatus.VALIDATING,
-    OfferStatus.CHANGES_NEEDED,
-    OfferStatus.IN_REVIEW,
-    OfferStatus.CHANGES_REQUESTED,
-)
-# Reviewers see every offer that has been submitted at least once: all but drafts.
-REVIEWABLE_STATUSES = tuple(status for status in OfferStatus if status != OfferStatus.DRAFT)
 
 
 class TrialType(models.TextChoices):
@@ -65,7 +54,7 @@ class Offer(models.Model):
         related_name="offers",
         verbose_name=_("publisher"),
     )
-    # Changed only through offers.services.transition.
+    # Changed only through offers.workflow.transition.
     status = models.CharField(
         max_length=20, choices=OfferStatus, default=OfferStatus.DRAFT, verbose_name=_("status")
     )
@@ -164,8 +153,14 @@ class Offer(models.Model):
         return self.status in EDITABLE_STATUSES
 
     @property
-    def can_be_withdrawn(self):
-        return self.status in UNDECIDED_STATUSES
+    def is_draft(self):
+        """Never submitted: there is nothing to withdraw or review yet."""
+        return self.status == OfferStatus.DRAFT
+
+    @property
+    def awaits_decision(self):
+        """Every check passed: a reviewer approves, asks for changes or rejects."""
+        return self.status == OfferStatus.IN_REVIEW
 
     @property
     def logos_in_slot_order(self):
@@ -258,6 +253,14 @@ class OfferEvent(models.Model):
 
     def __str__(self):
         return f"{self.offer_id}: {self.kind} {self.from_status} -> {self.to_status}"
+
+    @property
+    def is_assignment(self):
+        return self.kind == EventKind.ASSIGNED
+
+    @property
+    def is_checks_rerun(self):
+        return self.kind == EventKind.CHECKS_RERUN
 
 
 class ReviewReason(models.Model):
@@ -367,7 +370,33 @@ class CheckStatus(models.TextChoices):
     ERROR = "error", _("Could not be checked")
 
 
-FINISHED_CHECK_STATUSES = (CheckStatus.PASSED, CheckStatus.FAILED, CheckStatus.ERROR)
+OPEN_CHECK_STATUSES = (CheckStatus.PENDING, CheckStatus.RUNNING)
+# Failed, or could not be checked: either way the publisher has something to fix.
+NOT_PASSED_CHECK_STATUSES = (CheckStatus.FAILED, CheckStatus.ERROR)
+
+
+class CheckQuerySet(models.QuerySet):
+    def of_round(self, offer, revision):
+        """The checks of one submission of the offer, in the order pages list them."""
+        return self.filter(offer=offer, revision=revision).order_by("kind", "pk")
+
+    def current_round(self, offer):
+        """The checks of the offer's latest submission."""
+        return self.of_round(offer, offer.revision)
+
+    def did_not_pass(self):
+        return self.filter(status__in=NOT_PASSED_CHECK_STATUSES)
+
+    # The two questions below read the rows themselves, not a query of their own: a page that
+    # lists the checks and asks them evaluates the queryset once (Django keeps its rows).
+
+    def all_passed(self):
+        """Whether the round has checks and every one of them passed."""
+        return bool(self) and all(check.passed for check in self)
+
+    def still_running(self):
+        """Whether some check of the round has no outcome yet."""
+        return any(check.status in OPEN_CHECK_STATUSES for check in self)
 
 
 class Check(models.Model):
@@ -397,6 +426,8 @@ class Check(models.Model):
     started_at = models.DateTimeField(null=True, blank=True, verbose_name=_("started"))
     finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished"))
 
+    objects = CheckQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("check")
         verbose_name_plural = _("checks")
@@ -410,6 +441,18 @@ class Check(models.Model):
 
     def __str__(self):
         return f"{self.offer_id}#{self.revision} {self.kind} {self.subject}: {self.status}"
+
+    @property
+    def is_logo(self):
+        return self.kind == CheckKind.LOGO
+
+    @property
+    def passed(self):
+        return self.status == CheckStatus.PASSED
+
+    @property
+    def did_not_pass(self):
+        return self.status in NOT_PASSED_CHECK_STATUSES
 
     @property
     def shown_message(self):

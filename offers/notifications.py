@@ -1,7 +1,8 @@
 """The publisher's news about their offer: a row shown on "My offers", and one e-mail for it.
 
 The row is written in the same transaction as the status change that causes it; the e-mail is
-queued once that commits (offers.tasks.send_notification), and sent at most once by `send`.
+queued once that commits (offers.tasks.send_notification, through offers.broker), and sent at
+most once by `send`.
 A row whose e-mail was never queued or never sent is queued again by `sweep`.
 """
 
@@ -19,8 +20,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from offers import broker
 from offers.checklist import REQUIREMENTS_BY_KEY
-from offers.models import Check, CheckStatus, Notification, NotificationKind, OfferStatus
+from offers.models import Check, Notification, NotificationKind, OfferStatus
 
 logger = logging.getLogger(__name__)
 
@@ -51,18 +53,7 @@ def notify_status_change(offer, event):
 def queue_email(notification_id):
     """Queue the e-mail and note when. Never raises: with the broker down the row stays
     unqueued and the sweeper queues it later. Returns whether the broker took it."""
-    from kombu.exceptions import OperationalError
-
-    from offers import tasks
-
-    try:
-        tasks.send_notification.apply_async(
-            kwargs={"notification_id": notification_id}, retry=False
-        )
-    except (OperationalError, OSError):
-        logger.warning(
-            "Could not queue e-mail %s; the sweeper will retry.", notification_id, exc_info=True
-        )
+    if not broker.enqueue("send_notification", notification_id=notification_id):
         return False
     Notification.objects.filter(pk=notification_id).update(queued_at=timezone.now())
     return True
@@ -189,11 +180,7 @@ def absolute_url(path):
 
 def failed_checks(offer, revision):
     """The checks of that round that did not pass, in the order the status page lists them."""
-    return list(
-        Check.objects.filter(
-            offer=offer, revision=revision, status__in=(CheckStatus.FAILED, CheckStatus.ERROR)
-        ).order_by("kind", "pk")
-    )
+    return list(Check.objects.of_round(offer, revision).did_not_pass())
 
 
 def review_reasons(event):

@@ -8,8 +8,6 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from offers.models import (
-    REVIEWABLE_STATUSES,
-    UNDECIDED_STATUSES,
     Check,
     CheckStatus,
     EventKind,
@@ -19,6 +17,7 @@ from offers.models import (
     OfferStatus,
     ReviewReason,
 )
+from offers.workflow import REVIEWABLE_STATUSES, UNDECIDED_STATUSES
 
 
 def offers_for_owner(user):

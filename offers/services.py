@@ -1,21 +1,17 @@
-"""Decisions about offers: start a draft, save a step, store logos, submit, change status,
-and the reviewers' decisions."""
+"""Decisions about offers: start a draft, save a step, store logos, submit, and the
+reviewers' decisions. Every status change goes through offers.workflow.transition."""
 
 from django.core.cache import cache
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import services as account_services
-from offers import checking, notifications
-from offers.logocheck import check_logo
+from offers import logos, workflow
+from offers.checks import rounds
 from offers.models import (
     EDITABLE_STATUSES,
-    LOGO_FOLDER,
-    UNDECIDED_STATUSES,
     Check,
-    CheckStatus,
     EventKind,
     Logo,
     Offer,
@@ -25,72 +21,6 @@ from offers.models import (
     ReviewReason,
 )
 from offers.steps import FORM_STEPS, STEPS_BY_NAME
-
-
-class OfferError(Exception):
-    """A request the offer's current state does not allow."""
-
-
-class NotEditable(OfferError):
-    pass
-
-
-class IncompleteOffer(OfferError):
-    def __init__(self, step):
-        super().__init__(step)
-        self.step = step
-
-
-class InvalidTransition(OfferError):
-    pass
-
-
-class DecisionRefused(OfferError):
-    """A decision this reviewer may not make now; the message says why, for the page."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-
-
-# Which status may follow which. Nothing leaves approved, rejected or withdrawn.
-ALLOWED_TRANSITIONS = {
-    OfferStatus.DRAFT: {OfferStatus.SUBMITTED},
-    # Checks queued; the sweeper may finish them all as errors before any worker starts one.
-    OfferStatus.SUBMITTED: {
-        OfferStatus.VALIDATING,
-        OfferStatus.IN_REVIEW,
-        OfferStatus.CHANGES_NEEDED,
-        OfferStatus.WITHDRAWN,
-    },
-    OfferStatus.VALIDATING: {
-        OfferStatus.IN_REVIEW,
-        OfferStatus.CHANGES_NEEDED,
-        OfferStatus.WITHDRAWN,
-    },
-    # The publisher fixes and resubmits; or a reviewer runs the checks again (validating).
-    OfferStatus.CHANGES_NEEDED: {
-        OfferStatus.SUBMITTED,
-        OfferStatus.VALIDATING,
-        OfferStatus.WITHDRAWN,
-    },
-    OfferStatus.IN_REVIEW: {
-        OfferStatus.APPROVED,
-        OfferStatus.CHANGES_REQUESTED,
-        OfferStatus.REJECTED,
-        OfferStatus.VALIDATING,
-        OfferStatus.WITHDRAWN,
-    },
-    OfferStatus.CHANGES_REQUESTED: {OfferStatus.SUBMITTED, OfferStatus.WITHDRAWN},
-    OfferStatus.APPROVED: set(),
-    OfferStatus.REJECTED: set(),
-    OfferStatus.WITHDRAWN: set(),
-}
-# A reviewer's decisions, and the ones that must say which requirements are not met.
-DECISIONS = (OfferStatus.APPROVED, OfferStatus.CHANGES_REQUESTED, OfferStatus.REJECTED)
-DECISIONS_WITH_REASONS = (OfferStatus.CHANGES_REQUESTED, OfferStatus.REJECTED)
-# A reviewer may run the checks of the current revision again from these states.
-RERUNNABLE_STATUSES = (OfferStatus.IN_REVIEW, OfferStatus.CHANGES_NEEDED)
 
 
 @transaction.atomic
@@ -140,7 +70,7 @@ def _update_draft(offer, **values):
     transaction ends, so two uploads to one slot take turns instead of colliding."""
     values["updated_at"] = timezone.now()
     if not Offer.objects.filter(pk=offer.pk, status__in=EDITABLE_STATUSES).update(**values):
-        raise NotEditable(offer.pk)
+        raise workflow.NotEditable(offer.pk)
     for field, value in values.items():
         setattr(offer, field, value)
 
@@ -150,34 +80,10 @@ def _replace_logos(offer, uploads):
     for slot_key, upload in uploads.items():
         old = Logo.objects.filter(offer=offer, slot=slot_key).first()
         if old is not None:
-            _delete_files_after_commit(old)
+            logos.delete_files_after_commit(old)
             old.delete()
-        stored[slot_key] = _store_logo(offer, offer.requirements.slot(slot_key), upload)
+        stored[slot_key] = logos.store(offer, offer.requirements.slot(slot_key), upload)
     return stored
-
-
-def _store_logo(offer, slot, upload):
-    """Keep the upload for the checks, and beside it the copy re-encoded from its pixels alone,
-    the only one ever served. The form accepted the upload, so re-encoding it succeeds."""
-    upload.seek(0)
-    result = check_logo(upload.read(), slot, offer.requirements.logo_max_bytes)
-    upload.seek(0)
-    logo = Logo(
-        offer=offer,
-        slot=slot.key,
-        image=upload,
-        width=slot.width,
-        height=slot.height,
-        size_bytes=upload.size,
-    )
-    logo.clean_image.save("clean.png", ContentFile(result.clean_png), save=False)
-    logo.save()
-    return logo
-
-
-def _delete_files_after_commit(logo):
-    files = [f for f in (logo.image, logo.clean_image) if f]
-    transaction.on_commit(lambda: [f.storage.delete(f.name) for f in files])
 
 
 def incomplete_steps(offer):
@@ -247,12 +153,12 @@ def submit_offer(offer, *, actor):
         _ensure_editable(locked)
         missing = incomplete_steps(locked)
         if missing:
-            raise IncompleteOffer(missing[0])
-        transition(locked, OfferStatus.SUBMITTED, actor=actor)
+            raise workflow.IncompleteOffer(missing[0])
+        workflow.transition(locked, OfferStatus.SUBMITTED, actor=actor)
         OfferRevision.objects.create(
             offer=locked, number=locked.revision, answers=snapshot_answers(locked)
         )
-        checking.start_round(locked)
+        rounds.start_round(locked)
     for field in ("status", "updated_at", "submitted_at", "revision"):
         setattr(offer, field, getattr(locked, field))
     return offer
@@ -277,39 +183,6 @@ def _plain(value):
     return str(value)  # UUID, Decimal
 
 
-def transition(offer, to, *, actor, reason="", internal_note="", kind=EventKind.STATUS):
-    """The one door for status changes: checks the table, updates atomically, writes the
-    audit event and the publisher's news. Returns the event."""
-    from_status = offer.status
-    if to not in ALLOWED_TRANSITIONS.get(from_status, set()):
-        raise InvalidTransition(f"{from_status} -> {to}")
-    changes = {"status": to, "updated_at": timezone.now()}
-    if to == OfferStatus.SUBMITTED:
-        changes["submitted_at"] = changes["updated_at"]
-        changes["revision"] = offer.revision + 1
-    # No savepoint: inside a caller's transaction its rollback covers this too. Nothing raises
-    # inside the block, so a caller that catches InvalidTransition can go on.
-    with transaction.atomic(savepoint=False):
-        updated = Offer.objects.filter(pk=offer.pk, status=from_status).update(**changes)
-        if updated == 1:
-            event = OfferEvent.objects.create(
-                offer=offer,
-                kind=kind,
-                actor=actor,
-                from_status=from_status,
-                to_status=to,
-                revision=changes.get("revision", offer.revision),
-                reason=reason,
-                internal_note=internal_note,
-            )
-            notifications.notify_status_change(offer, event)
-    if updated != 1:
-        raise InvalidTransition(f"{offer.pk} is no longer {from_status}")
-    for field, value in changes.items():
-        setattr(offer, field, value)
-    return event
-
-
 def _locked(offer_pk):
     return Offer.objects.select_for_update(of=("self",)).select_related("owner").get(pk=offer_pk)
 
@@ -321,7 +194,7 @@ def decide(offer, decision, *, reviewer, reasons=(), internal_note=""):
     with transaction.atomic():
         locked = _locked(offer.pk)
         _ensure_may_decide(locked, decision, reviewer, reasons)
-        event = transition(locked, decision, actor=reviewer, internal_note=internal_note)
+        event = workflow.transition(locked, decision, actor=reviewer, internal_note=internal_note)
         ReviewReason.objects.bulk_create(
             ReviewReason(event=event, requirement=key, comment=comment) for key, comment in reasons
         )
@@ -330,18 +203,24 @@ def decide(offer, decision, *, reviewer, reasons=(), internal_note=""):
 
 
 def _ensure_may_decide(offer, decision, reviewer, reasons):
-    if decision not in DECISIONS:
-        raise DecisionRefused(_("Choose approve, request changes or reject."))
+    if decision not in workflow.DECISIONS:
+        raise workflow.DecisionRefused(_("Choose approve, request changes or reject."))
     if offer.owner_id == reviewer.pk:
-        raise DecisionRefused(_("You submitted this offer, so another reviewer must decide on it."))
-    if offer.status != OfferStatus.IN_REVIEW:
+        raise workflow.DecisionRefused(
+            _("You submitted this offer, so another reviewer must decide on it.")
+        )
+    if not offer.awaits_decision:
         raise _refused(
             _("This offer is no longer waiting for a decision: it is “%(status)s” now."), offer
         )
-    if decision == OfferStatus.APPROVED and not all_checks_passed(offer):
-        raise DecisionRefused(_("An offer can be approved only when every check has passed."))
-    if decision in DECISIONS_WITH_REASONS and not reasons:
-        raise DecisionRefused(_("Name at least one requirement that is not met, with a comment."))
+    if decision == OfferStatus.APPROVED and not Check.objects.current_round(offer).all_passed():
+        raise workflow.DecisionRefused(
+            _("An offer can be approved only when every check has passed.")
+        )
+    if decision in workflow.DECISIONS_WITH_REASONS and not reasons:
+        raise workflow.DecisionRefused(
+            _("Name at least one requirement that is not met, with a comment.")
+        )
 
 
 def _changed_since_submitted(offer):
@@ -352,23 +231,16 @@ def _changed_since_submitted(offer):
 
 def _refused(message, offer):
     """A refusal that names the offer's state: `message` has a %(status)s."""
-    return DecisionRefused(message % {"status": offer.get_status_display()})
-
-
-def all_checks_passed(offer):
-    statuses = set(
-        Check.objects.filter(offer=offer, revision=offer.revision).values_list("status", flat=True)
-    )
-    return statuses == {CheckStatus.PASSED}
+    return workflow.DecisionRefused(message % {"status": offer.get_status_display()})
 
 
 def withdraw(offer, *, actor, reason=""):
     """The publisher takes the offer back before a decision. Nothing can follow."""
     with transaction.atomic():
         locked = _locked(offer.pk)
-        if not locked.can_be_withdrawn:
+        if locked.status not in workflow.UNDECIDED_STATUSES:
             raise _refused(_("This offer can no longer be withdrawn: it is “%(status)s”."), locked)
-        event = transition(locked, OfferStatus.WITHDRAWN, actor=actor, reason=reason)
+        event = workflow.transition(locked, OfferStatus.WITHDRAWN, actor=actor, reason=reason)
     offer.status, offer.updated_at = locked.status, locked.updated_at
     return event
 
@@ -377,7 +249,7 @@ def assign(offer, *, reviewer):
     """The reviewer takes the offer on (from whoever had it). Recorded in the audit."""
     with transaction.atomic():
         locked = _locked(offer.pk)
-        if locked.status not in UNDECIDED_STATUSES:
+        if locked.status not in workflow.UNDECIDED_STATUSES:
             raise _refused(
                 _("Only an offer still under way can be assigned; it is “%(status)s”."), locked
             )
@@ -401,52 +273,28 @@ def rerun_checks(offer, *, reviewer):
     results are replaced; tasks still holding them find nothing to do."""
     with transaction.atomic():
         locked = _locked(offer.pk)
-        if locked.status not in RERUNNABLE_STATUSES:
+        if locked.status not in workflow.RERUNNABLE_STATUSES:
             raise _refused(
                 _("The checks cannot run again while the offer is “%(status)s”."), locked
             )
         if _changed_since_submitted(locked):
             # Checking the publisher's unfinished edits under the old revision would approve
             # answers nobody reviewed; their next submission checks them.
-            raise DecisionRefused(
+            raise workflow.DecisionRefused(
                 _(
                     "The publisher has changed the offer since submitting it, so the checks "
                     "run again when they submit it."
                 )
             )
-        Check.objects.filter(offer=locked, revision=locked.revision).delete()
-        event = transition(
+        Check.objects.current_round(locked).delete()
+        event = workflow.transition(
             locked, OfferStatus.VALIDATING, actor=reviewer, kind=EventKind.CHECKS_RERUN
         )
-        checking.start_round(locked)
+        rounds.start_round(locked)
     offer.status, offer.updated_at = locked.status, locked.updated_at
     return event
 
 
 def _ensure_editable(offer):
     if not offer.is_editable:
-        raise NotEditable(offer.pk)
-
-
-def clean_orphaned_uploads(storage, *, older_than):
-    """Delete logo files that no offer refers to and that were last touched before `older_than`.
-
-    A wizard step saves the file before its database row commits; a request that fails or is
-    abandoned in between, or a replaced file whose deletion failed, leaves such a file behind.
-    The age limit keeps requests that are still under way safe. Returns how many went.
-    """
-    try:
-        _dirs, names = storage.listdir(LOGO_FOLDER)
-    except FileNotFoundError:
-        return 0
-    referenced = set(Logo.objects.values_list("image", flat=True)) | set(
-        Logo.objects.values_list("clean_image", flat=True)
-    )
-    orphans = [
-        path
-        for path in (f"{LOGO_FOLDER}/{name}" for name in names)
-        if path not in referenced and storage.get_modified_time(path) < older_than
-    ]
-    for path in orphans:
-        storage.delete(path)
-    return len(orphans)
+        raise workflow.NotEditable(offer.pk)

@@ -2,8 +2,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import SuspiciousOperation
-from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,10 +11,10 @@ from formtools.wizard.storage.base import BaseStorage
 from formtools.wizard.views import NamedUrlWizardView
 
 from accounts import services as account_services
-from offers import checking, queries, services
+from offers import logos, queries, services, workflow
 from offers.checklist import REQUIREMENTS_BY_KEY
 from offers.forms import PublisherStepForm, WithdrawForm
-from offers.models import CheckKind
+from offers.models import Check, CheckKind
 from offers.steps import FORM_STEPS, STEPS, STEPS_BY_NAME
 
 # The wizard step where the publisher fixes what a check found.
@@ -71,9 +71,10 @@ def _render_detail(request, offer, withdraw_form):
         "offer": offer,
         "missing": missing,
         "continue_step": missing[0] if missing else STEPS[-1].name,
-        "checks": [(check, FIX_STEP[check.kind]) for check in checking.latest_checks(offer)],
+        "checks": [(check, FIX_STEP[check.kind]) for check in Check.objects.current_round(offer)],
         "review_reasons": queries.latest_review_reasons(offer),
         "events": queries.timeline(offer, with_assignments=False),
+        "can_withdraw": offer.status in workflow.UNDECIDED_STATUSES,
         "withdraw_form": withdraw_form,
     }
     return render(request, "offers/detail.html", context)
@@ -85,11 +86,11 @@ def offer_withdraw(request, pk):
     offer = queries.get_offer_for_user(request.user, pk)
     form = WithdrawForm(request.POST)
     # An offer past withdrawing gets the service's refusal, not a form it can no longer use.
-    if not form.is_valid() and offer.can_be_withdrawn:
+    if not form.is_valid() and offer.status in workflow.UNDECIDED_STATUSES:
         return _render_detail(request, offer, form)
     try:
         services.withdraw(offer, actor=request.user, reason=form.cleaned_data.get("reason", ""))
-    except services.DecisionRefused as refused:
+    except workflow.DecisionRefused as refused:
         messages.error(request, refused.message)
     else:
         messages.success(request, _("Your offer was withdrawn."))
@@ -98,24 +99,7 @@ def offer_withdraw(request, pk):
 
 @login_required
 def offer_logo(request, pk, slot):
-    return serve_clean_logo(queries.get_offer_for_user(request.user, pk), slot)
-
-
-def serve_clean_logo(offer, slot):
-    """The re-encoded copy of one of the offer's logos, to whoever may see the offer."""
-    logo = get_object_or_404(offer.logos.all(), slot=slot)
-    if not logo.clean_image:
-        raise Http404
-    try:
-        # Only the re-encoded copy, never the bytes the publisher uploaded.
-        handle = logo.clean_image.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type="image/png")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=0, must-revalidate"
-    response["Content-Security-Policy"] = "default-src 'none'"
-    return response
+    return logos.serve_clean_copy(queries.get_offer_for_user(request.user, pk), slot)
 
 
 def _progress(offer, current, done):
@@ -205,7 +189,7 @@ class OfferWizard(LoginRequiredMixin, NamedUrlWizardView):
         self.storage.current_step = step
         try:
             return super().post(*args, **kwargs)
-        except services.NotEditable:
+        except workflow.NotEditable:
             # Submitted from another tab or device since this page was loaded.
             return self._read_only_redirect()
 
@@ -230,7 +214,7 @@ class OfferWizard(LoginRequiredMixin, NamedUrlWizardView):
     def render_done(self, form, **kwargs):
         try:
             services.submit_offer(self.offer, actor=self.request.user)
-        except services.IncompleteOffer as incomplete:
+        except workflow.IncompleteOffer as incomplete:
             messages.error(
                 self.request,
                 _("Your offer is not complete yet. Finish this step, then submit again."),

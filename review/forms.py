@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from offers.checklist import REQUIREMENTS, requirement_choices
 from offers.models import OfferStatus
-from offers.services import DECISIONS_WITH_REASONS
+from offers.workflow import DECISIONS_WITH_REASONS
 
 DECISION_CHOICES = (
     (OfferStatus.APPROVED, _("Approve")),

@@ -3,8 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from offers.models import REVIEWABLE_STATUSES, UNDECIDED_STATUSES
 from offers.queries import CheckOutcome
+from offers.workflow import REVIEWABLE_STATUSES, UNDECIDED_STATUSES
 
 # What each choice of the state filter shows.
 STATE_FILTERS = {

@@ -8,9 +8,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
-from offers import checking, queries, services
-from offers.models import UNDECIDED_STATUSES, CheckStatus, OfferStatus
-from offers.views import serve_clean_logo
+from offers import logos, queries, services, workflow
+from offers.models import Check, OfferStatus
 from review import answers
 from review.forms import DecisionForm
 from review.permissions import reviewer_required
@@ -36,7 +35,7 @@ def offer_review(request, pk):
 @reviewer_required
 @require_safe
 def offer_logo(request, pk, slot):
-    return serve_clean_logo(queries.get_offer_for_review(request.user, pk), slot)
+    return logos.serve_clean_copy(queries.get_offer_for_review(request.user, pk), slot)
 
 
 @reviewer_required
@@ -45,7 +44,7 @@ def assign(request, pk):
     offer = queries.get_offer_for_review(request.user, pk)
     try:
         event = services.assign(offer, reviewer=request.user)
-    except services.DecisionRefused as refused:
+    except workflow.DecisionRefused as refused:
         messages.error(request, refused.message)
     else:
         if event is None:
@@ -59,7 +58,7 @@ def assign(request, pk):
 @require_POST
 def decide(request, pk):
     offer = queries.get_offer_for_review(request.user, pk)
-    form = DecisionForm(request.POST, can_approve=services.all_checks_passed(offer))
+    form = DecisionForm(request.POST, can_approve=Check.objects.current_round(offer).all_passed())
     if form.is_valid():
         decision = form.cleaned_data["decision"]
         try:
@@ -70,7 +69,7 @@ def decide(request, pk):
                 reasons=form.unmet_requirements(),
                 internal_note=form.cleaned_data["internal_note"],
             )
-        except services.DecisionRefused as refused:
+        except workflow.DecisionRefused as refused:
             # Shown beside the form, with everything typed kept; the page shows the offer as
             # it is now, perhaps decided by another reviewer meanwhile.
             form.add_error(None, refused.message)
@@ -89,7 +88,7 @@ def rerun_checks(request, pk):
     offer = queries.get_offer_for_review(request.user, pk)
     try:
         services.rerun_checks(offer, reviewer=request.user)
-    except services.DecisionRefused as refused:
+    except workflow.DecisionRefused as refused:
         messages.error(request, refused.message)
     else:
         messages.success(
@@ -100,10 +99,10 @@ def rerun_checks(request, pk):
 
 def _render(request, offer, form=None):
     current, previous = _snapshots(offer)
-    checks = checking.latest_checks(offer)
-    # The same rule as services.all_checks_passed, on the checks the page loads anyway; the
-    # service checks again under the row lock when the decision is made.
-    can_approve = bool(checks) and all(check.status == CheckStatus.PASSED for check in checks)
+    # The page lists these checks too: all_passed() reads the same rows. The service asks again
+    # under the row lock when the decision is made.
+    checks = Check.objects.current_round(offer)
+    can_approve = checks.all_passed()
     is_owner = offer.owner_id == request.user.pk
     context = {
         "offer": offer,
@@ -115,10 +114,10 @@ def _render(request, offer, form=None):
         "events": queries.timeline(offer),
         "show_internal": True,
         "is_owner": is_owner,
-        "can_assign": offer.status in UNDECIDED_STATUSES
+        "can_assign": offer.status in workflow.UNDECIDED_STATUSES
         and offer.assigned_to_id != request.user.pk,
-        "can_rerun": offer.status in services.RERUNNABLE_STATUSES,
-        "can_decide": offer.status == OfferStatus.IN_REVIEW and not is_owner,
+        "can_rerun": offer.status in workflow.RERUNNABLE_STATUSES,
+        "can_decide": offer.awaits_decision and not is_owner,
         "can_approve": can_approve,
         "decision_form": form or DecisionForm(can_approve=can_approve),
     }

@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 from django.core.cache import caches
 from django.utils import translation
 
@@ -15,7 +16,6 @@ from tests.factories import (
 @pytest.fixture(autouse=True, scope="session")
 def _fast_password_hashing():
     """Hashing strength is Django's concern, not ours: tests use the cheap hasher."""
-    from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

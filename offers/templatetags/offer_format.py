@@ -2,8 +2,8 @@ from django import template
 from django.utils import formats
 
 from offers.checklist import REQUIREMENTS_BY_KEY
+from offers.checks.messages import render
 from offers.forms import plain_decimal
-from offers.messages import render
 
 register = template.Library()
 

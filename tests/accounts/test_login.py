@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib import auth
+from django.core.cache import cache
 
 from accounts import services
 
@@ -323,9 +324,6 @@ def test_the_page_header_logs_out_with_a_post_form(alice_client):
 
 
 def test_a_failure_count_that_expires_mid_update_starts_a_new_window(monkeypatch, rf):
-    from django.core.cache import cache
-
-    from accounts import services
 
     def expired_incr(key, delta=1):
         raise ValueError(f"Key '{key}' not found")

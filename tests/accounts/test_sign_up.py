@@ -4,6 +4,7 @@ import pytest
 from django.contrib import auth
 from django.contrib.messages import get_messages
 
+from accounts import services
 from accounts.models import Role, User
 
 pytestmark = pytest.mark.django_db
@@ -156,8 +157,6 @@ def test_a_signed_in_user_visiting_sign_up_is_sent_to_their_offers(client, alice
 
 
 def test_two_sign_ups_for_one_address_at_the_same_moment_give_the_form_error(client, monkeypatch):
-    from accounts import services
-    from accounts.models import User
 
     real_sign_up = services.sign_up
 

@@ -9,6 +9,9 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from tests.local_site import allow_checks_to_reach, serve
 
 # Playwright's sync API keeps an event loop running in this thread; without this, Django
 # refuses ORM calls made from the test itself ("You cannot call this from an async context").
@@ -49,7 +52,6 @@ def browser():
         if os.environ.get("REQUIRE_BROWSER") == "1":
             pytest.fail(f"REQUIRE_BROWSER=1 but {reason}", pytrace=False)
         pytest.skip(f"Browser tests need Chromium: {reason}")
-    from playwright.sync_api import sync_playwright
 
     playwright = sync_playwright().start()
     try:
@@ -67,7 +69,6 @@ def new_page(browser, live_server, request):
     """`new_page()` opens a browser of its own (a context: its own cookies and session), so
     that two people can act in one test. Each keeps a screenshot if the test fails.
     Keyword arguments go to the context: `new_page(viewport={"width": 320, "height": 640})`."""
-    from playwright.sync_api import expect
 
     expect.set_options(timeout=TIMEOUT_MS)
     opened = []
@@ -129,7 +130,6 @@ def _artifact_path(test_name, label):
 @pytest.fixture
 def publisher_site(settings):
     """The publisher's own web site on 127.0.0.1, which the background checks may reach."""
-    from tests.local_site import allow_checks_to_reach, serve
 
     with serve() as (base_url, _hits):
         allow_checks_to_reach(settings, base_url)

@@ -11,7 +11,7 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from accounts.models import Role
-from offers import services
+from offers import services, workflow
 from offers.models import Check, CheckStatus, OfferRevision, OfferStatus
 from tests.factories import OfferFactory, PublisherProfileFactory, UserFactory, submitted_offer
 
@@ -127,7 +127,7 @@ def _resubmitted(publisher, reviewer):
     )
     offer.uptime_percent = Decimal("99.99")
     offer.save(update_fields=["uptime_percent"])
-    services.transition(offer, OfferStatus.SUBMITTED, actor=publisher)
+    workflow.transition(offer, OfferStatus.SUBMITTED, actor=publisher)
     OfferRevision.objects.create(
         offer=offer, number=offer.revision, answers=services.snapshot_answers(offer)
     )
@@ -135,7 +135,7 @@ def _resubmitted(publisher, reviewer):
         check.pk, check.revision = None, offer.revision
         check.details = {"status_code": 200, "final_url": check.subject, "elapsed_ms": 84}
         check.save()
-    services.transition(offer, OfferStatus.IN_REVIEW, actor=None)
+    workflow.transition(offer, OfferStatus.IN_REVIEW, actor=None)
     return offer
 
 

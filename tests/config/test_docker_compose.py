@@ -13,6 +13,7 @@ from celery import Celery
 from celery.app.utils import find_app
 from django.core.handlers.wsgi import WSGIHandler
 
+from config.celery import app
 from config.env import database_from_url
 from tests.config.subprocesses import PROJECT_ROOT, bare_environment
 
@@ -187,14 +188,12 @@ def test_url_checks_get_a_thread_pool_and_logo_checks_a_process_pool(services):
 
 
 def test_celery_dash_a_config_finds_the_app_in_config_celery():
-    from config.celery import app
 
     assert isinstance(app, Celery)
     assert find_app("config") is app
 
 
 def test_the_celery_app_registers_the_upload_cleaning_task():
-    from config.celery import app
 
     app.loader.import_default_modules()
 
@@ -202,7 +201,6 @@ def test_the_celery_app_registers_the_upload_cleaning_task():
 
 
 def test_every_task_in_the_beat_schedule_is_registered():
-    from config.celery import app
 
     app.loader.import_default_modules()
 

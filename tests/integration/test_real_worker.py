@@ -2,7 +2,7 @@
 broker, on the PostgreSQL test database it shares with the test, against a web server on
 127.0.0.1.
 
-tests/offers/test_checking.py runs the same code in-process. These show what only a real worker
+tests/offers/checks/test_rounds.py runs the same code in-process. These show what only a real worker
 and broker can: the tasks really leave once the submission commits, a worker process killed
 mid-check has its message delivered again, a broker that is down does not hold a submission,
 and a check sent twice does its work once.
@@ -18,8 +18,9 @@ import pytest
 from django.utils import timezone
 
 from config.celery import app
-from offers import checking, services, tasks
-from offers.models import CheckKind, CheckStatus, OfferStatus
+from offers import services, tasks
+from offers.checks import rounds
+from offers.models import Check, CheckKind, CheckStatus, Notification, OfferStatus
 from tests.factories import OfferFactory
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -27,6 +28,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 # A round takes a few seconds; waiting longer than this means something is wrong.
 DEADLINE_SECONDS = 60
 SETTLED = {CheckStatus.PASSED, CheckStatus.FAILED, CheckStatus.ERROR}
+QUEUE_FAILED = "Could not queue %s %s; the sweeper will retry."
 
 
 def publisher_offer(owner, site, **urls):
@@ -53,13 +55,13 @@ def finished_round(offer, worker):
     """Wait until every check of the offer's round is settled; return them in a stable order."""
 
     def settled():
-        checks = checking.latest_checks(offer)
+        checks = list(Check.objects.current_round(offer))
         return len(checks) == 7 and {check.status for check in checks} <= SETTLED
 
     offer.refresh_from_db()
     wait_until(settled, worker, f"the 7 checks of offer {offer.pk} to finish")
     offer.refresh_from_db()
-    return checking.latest_checks(offer)
+    return list(Check.objects.current_round(offer))
 
 
 def test_a_real_worker_passes_every_check_and_the_offer_goes_to_review(alice, site, start_worker):
@@ -157,15 +159,21 @@ def test_a_submission_while_the_broker_is_down_waits_for_the_sweeper(
     assert elapsed < 2
     offer.refresh_from_db()
     assert offer.status == OfferStatus.SUBMITTED
-    waiting = checking.latest_checks(offer)
+    waiting = list(Check.objects.current_round(offer))
     assert [(c.status, c.queued_at) for c in waiting] == [(CheckStatus.PENDING, None)] * 7
-    [warning] = [r for r in caplog.records if r.name == "offers.checking"]
-    assert warning.msg == "Could not queue check %s; the sweeper will retry."
-    assert warning.args[0] in {c.pk for c in waiting}
-    assert str(warning.exc_info[1]) == "Error 111 connecting to 127.0.0.1:1. Connection refused."
+    # The receipt e-mail, then the first check: the rest are not tried once the broker fails.
+    receipt = Notification.objects.get(offer=offer)
+    logged = [
+        (r.msg, *r.args, str(r.exc_info[1])) for r in caplog.records if r.name == "offers.broker"
+    ]
+    refused = "Error 111 connecting to 127.0.0.1:1. Connection refused."
+    assert logged == [
+        (QUEUE_FAILED, "send_notification", {"notification_id": receipt.pk}, refused),
+        (QUEUE_FAILED, "check_logo", {"check_id": min(c.pk for c in waiting)}, refused),
+    ]
 
     later = timezone.now() + timedelta(seconds=settings.CHECK_PENDING_TIMEOUT_SECONDS + 1)
-    assert checking.sweep(now=later) == (7, 0)
+    assert rounds.sweep(now=later) == (7, 0)
     worker = start_worker()
 
     checks = finished_round(offer, worker)

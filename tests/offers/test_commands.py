@@ -8,6 +8,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 
+from offers.tasks import clean_orphaned_uploads
 from tests.factories import OfferFactory
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +49,6 @@ def test_cleaning_before_any_upload_exists_is_quiet(capsys):
 
 
 def test_the_periodic_task_does_the_same():
-    from offers.tasks import clean_orphaned_uploads
 
     _stray_file("orphan.png", age_hours=48)
 

@@ -3,7 +3,8 @@
 import pytest
 
 from accounts.models import Role
-from offers import services
+from offers import services, workflow
+from offers.checklist import requirements_changed
 from offers.models import (
     Check,
     CheckStatus,
@@ -36,7 +37,7 @@ def test_an_offer_with_a_check_that_did_not_pass_cannot_be_approved(alice, revie
     offer = submitted_offer(alice)
     Check.objects.filter(offer=offer, kind="terms_url").update(status=CheckStatus.ERROR)
 
-    with pytest.raises(services.DecisionRefused) as refused:
+    with pytest.raises(workflow.DecisionRefused) as refused:
         services.decide(offer, OfferStatus.APPROVED, reviewer=reviewer)
 
     assert refused.value.message == "An offer can be approved only when every check has passed."
@@ -46,7 +47,7 @@ def test_an_offer_with_a_check_that_did_not_pass_cannot_be_approved(alice, revie
 
 @pytest.mark.parametrize("decision", [OfferStatus.CHANGES_REQUESTED, OfferStatus.REJECTED])
 def test_asking_for_changes_or_rejecting_needs_a_reason(in_review, reviewer, decision):
-    with pytest.raises(services.DecisionRefused) as refused:
+    with pytest.raises(workflow.DecisionRefused) as refused:
         services.decide(in_review, decision, reviewer=reviewer, reasons=[])
 
     assert refused.value.message == (
@@ -75,7 +76,7 @@ def test_a_reviewer_never_decides_on_an_offer_from_their_own_account(reviewer):
     PublisherProfileFactory(user=reviewer)
     own = submitted_offer(reviewer)
 
-    with pytest.raises(services.DecisionRefused) as refused:
+    with pytest.raises(workflow.DecisionRefused) as refused:
         services.decide(own, OfferStatus.APPROVED, reviewer=reviewer)
 
     assert refused.value.message == (
@@ -87,7 +88,7 @@ def test_a_second_decision_on_a_decided_offer_says_what_happened(in_review, revi
     services.decide(in_review, OfferStatus.APPROVED, reviewer=reviewer)
     stale = Offer.objects.get(pk=in_review.pk)
 
-    with pytest.raises(services.DecisionRefused) as refused:
+    with pytest.raises(workflow.DecisionRefused) as refused:
         services.decide(stale, OfferStatus.REJECTED, reviewer=admin_user, reasons=REASON)
 
     assert refused.value.message == (
@@ -98,7 +99,7 @@ def test_a_second_decision_on_a_decided_offer_says_what_happened(in_review, revi
 
 
 def test_only_the_three_decisions_can_be_made(in_review, reviewer):
-    with pytest.raises(services.DecisionRefused):
+    with pytest.raises(workflow.DecisionRefused):
         services.decide(in_review, OfferStatus.WITHDRAWN, reviewer=reviewer)
 
 
@@ -129,7 +130,7 @@ def test_the_publisher_may_withdraw_before_a_decision(alice, status):
 def test_a_draft_or_a_decided_offer_cannot_be_withdrawn(alice, status):
     offer = submitted_offer(alice, status=status)
 
-    with pytest.raises(services.DecisionRefused):
+    with pytest.raises(workflow.DecisionRefused):
         services.withdraw(offer, actor=alice)
 
     offer.refresh_from_db()
@@ -153,7 +154,7 @@ def test_a_reviewer_takes_an_offer_on_and_the_audit_says_so(in_review, reviewer,
 def test_a_decided_offer_cannot_be_assigned(alice, reviewer):
     offer = submitted_offer(alice, status=OfferStatus.APPROVED)
 
-    with pytest.raises(services.DecisionRefused):
+    with pytest.raises(workflow.DecisionRefused):
         services.assign(offer, reviewer=reviewer)
 
 
@@ -175,14 +176,13 @@ def test_running_the_checks_again_replaces_the_round_and_waits_for_the_workers(
 def test_checks_of_a_decided_offer_do_not_run_again(alice, reviewer):
     offer = submitted_offer(alice, status=OfferStatus.APPROVED)
 
-    with pytest.raises(services.DecisionRefused):
+    with pytest.raises(workflow.DecisionRefused):
         services.rerun_checks(offer, reviewer=reviewer)
 
     assert Check.objects.filter(offer=offer, status=CheckStatus.PASSED).count() == 7
 
 
 def test_resubmitting_keeps_a_snapshot_per_revision_so_changes_can_be_shown(alice, reviewer):
-    from offers.checklist import requirements_changed
 
     offer = submitted_offer(alice)
     services.decide(offer, OfferStatus.CHANGES_REQUESTED, reviewer=reviewer, reasons=REASON)
@@ -229,7 +229,7 @@ def test_checks_do_not_run_again_on_answers_the_publisher_is_still_editing(alice
         {**services.step_initial(offer, "marketing"), "description": "<p>New words.</p>"},
     )
 
-    with pytest.raises(services.DecisionRefused) as refused:
+    with pytest.raises(workflow.DecisionRefused) as refused:
         services.rerun_checks(offer, reviewer=reviewer)
 
     assert refused.value.message == (

@@ -7,8 +7,9 @@ import time
 import pytest
 from django.db import connection, connections, transaction
 
-from offers import services
+from offers import services, workflow
 from offers.models import Offer, OfferEvent, OfferStatus, ReviewReason
+from tests.factories import PublisherProfileFactory, submitted_offer
 
 REASON = [("privacy", "The privacy policy page is a 404.")]
 
@@ -27,7 +28,7 @@ def _decide_in_thread(offer_pk, decision, reviewer, reasons, results):
         offer = Offer.objects.get(pk=offer_pk)
         services.decide(offer, decision, reviewer=reviewer, reasons=reasons)
         results.append(("decided", decision))
-    except services.DecisionRefused as refused:
+    except workflow.DecisionRefused as refused:
         results.append(("refused", refused.message))
     finally:
         connections.close_all()
@@ -36,7 +37,6 @@ def _decide_in_thread(offer_pk, decision, reviewer, reasons, results):
 def test_two_reviewers_deciding_at_once_give_one_decision_and_one_clear_refusal(
     postgresql, reviewer, admin_user
 ):
-    from tests.factories import PublisherProfileFactory, submitted_offer
 
     offer = submitted_offer(PublisherProfileFactory().user)
     results = []

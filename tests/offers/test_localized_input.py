@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from offers.forms import MarketingForm, TechnicalForm
+from offers.forms import BusinessForm, MarketingForm, TechnicalForm
 from offers.services import step_initial
 from tests.wizard_data import MARKETING, TECHNICAL
 
@@ -79,7 +79,6 @@ def test_a_name_of_51_characters_is_refused_whatever_the_script(draft):
     ],
 )
 def test_a_question_left_unanswered_is_named_in_the_page_language(draft, language, expected):
-    from offers.forms import BusinessForm
 
     with translation.override(language):
         form = BusinessForm(data={}, offer=draft)

@@ -12,7 +12,8 @@ from django.utils import timezone, translation
 from kombu.exceptions import OperationalError
 
 from config import celery_app
-from offers import checking, notifications, services, tasks
+from offers import notifications, services, tasks, workflow
+from offers.checks import rounds
 from offers.models import (
     Check,
     CheckKind,
@@ -98,7 +99,7 @@ def make_news(offer, count):
 def test_submitting_e_mails_a_receipt_with_the_app_name_and_revision(
     draft, alice, mailoutbox, after_commit, monkeypatch
 ):
-    monkeypatch.setattr(checking, "enqueue", lambda ids: None)  # the checks are not this test's
+    monkeypatch.setattr(rounds, "enqueue", lambda ids: None)  # the checks are not this test's
 
     with after_commit():
         services.submit_offer(draft, actor=alice)
@@ -123,7 +124,7 @@ def test_submitting_e_mails_a_receipt_with_the_app_name_and_revision(
 
 
 def test_a_second_submission_names_its_revision(alice, mailoutbox, after_commit, monkeypatch):
-    monkeypatch.setattr(checking, "enqueue", lambda ids: None)
+    monkeypatch.setattr(rounds, "enqueue", lambda ids: None)
     offer = submitted_offer(alice, status=OfferStatus.CHANGES_NEEDED, check_status="failed")
 
     with after_commit():
@@ -144,9 +145,9 @@ def test_failed_checks_e_mail_each_failed_item_with_its_reason_and_the_status_pa
     Check.objects.filter(pk=last.pk).update(status=CheckStatus.RUNNING)
 
     with after_commit():
-        checking.finish(
+        rounds.finish(
             last,
-            checking.Outcome(CheckStatus.ERROR, "The site did not answer within 10 seconds."),
+            rounds.Outcome(CheckStatus.ERROR, "The site did not answer within 10 seconds."),
         )
 
     offer.refresh_from_db()
@@ -197,7 +198,7 @@ def test_a_rejection_e_mails_the_decisions_reason_and_each_requirement(
     in_review, reviewer, mailoutbox, after_commit
 ):
     with after_commit(), transaction.atomic():
-        event = services.transition(
+        event = workflow.transition(
             in_review,
             OfferStatus.REJECTED,
             actor=reviewer,

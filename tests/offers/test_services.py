@@ -2,10 +2,10 @@
 
 import pytest
 
-from offers import services
+from offers import services, workflow
 from offers.models import Offer, OfferStatus
 from offers.requirements import CURRENT_VERSION
-from tests.factories import OfferFactory
+from tests.factories import OfferFactory, png_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def test_submitting_sets_the_status_and_time_once(draft, alice):
     draft.refresh_from_db()
     assert draft.status == OfferStatus.SUBMITTED
     assert draft.submitted_at is not None
-    with pytest.raises(services.NotEditable):
+    with pytest.raises(workflow.NotEditable):
         services.submit_offer(draft, actor=alice)
     assert draft.events.count() == 1
 
@@ -51,23 +51,23 @@ def test_submitting_sets_the_status_and_time_once(draft, alice):
 def test_a_transition_not_in_the_table_is_refused(draft, alice):
     services.submit_offer(draft, actor=alice)
 
-    with pytest.raises(services.InvalidTransition):
-        services.transition(draft, OfferStatus.DRAFT, actor=alice)
+    with pytest.raises(workflow.InvalidTransition):
+        workflow.transition(draft, OfferStatus.DRAFT, actor=alice)
 
 
 def test_a_stale_copy_cannot_change_the_status_twice(draft, alice):
     stale = Offer.objects.get(pk=draft.pk)
-    services.transition(draft, OfferStatus.SUBMITTED, actor=alice)
+    workflow.transition(draft, OfferStatus.SUBMITTED, actor=alice)
 
-    with pytest.raises(services.InvalidTransition):
-        services.transition(stale, OfferStatus.SUBMITTED, actor=alice)
+    with pytest.raises(workflow.InvalidTransition):
+        workflow.transition(stale, OfferStatus.SUBMITTED, actor=alice)
     assert draft.events.count() == 1
 
 
 def test_saving_a_step_of_a_submitted_offer_is_refused(draft, alice):
     services.submit_offer(draft, actor=alice)
 
-    with pytest.raises(services.NotEditable):
+    with pytest.raises(workflow.NotEditable):
         services.save_step(
             draft,
             "business",
@@ -83,7 +83,7 @@ def test_a_stale_copy_cannot_write_into_an_offer_submitted_meanwhile(draft, alic
     stale = Offer.objects.get(pk=draft.pk)
     services.submit_offer(draft, actor=alice)
 
-    with pytest.raises(services.NotEditable):
+    with pytest.raises(workflow.NotEditable):
         services.save_step(
             stale,
             "business",
@@ -99,13 +99,12 @@ def test_a_stale_copy_cannot_write_into_an_offer_submitted_meanwhile(draft, alic
 
 
 def test_a_stale_copy_cannot_store_logos_into_an_offer_submitted_meanwhile(draft, alice):
-    from tests.factories import png_upload
 
     stale = Offer.objects.get(pk=draft.pk)
     before = set(draft.logos.values_list("pk", flat=True))
     services.submit_offer(draft, actor=alice)
 
-    with pytest.raises(services.NotEditable):
+    with pytest.raises(workflow.NotEditable):
         services.store_logos(stale, {"40x40": png_upload(40, 40)})
 
     assert set(draft.logos.values_list("pk", flat=True)) == before

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
-from offers import queries, services
+from offers import queries, services, workflow
 from offers.models import OfferEvent, OfferStatus, ReviewReason
 from tests.factories import OfferFactory
 
@@ -22,8 +22,8 @@ def reviewed(alice, reviewer):
     """Alice's offer, submitted, checked by Offer Desk, taken on by Carol and sent back."""
     offer = OfferFactory(owner=alice)
     services.submit_offer(offer, actor=alice)
-    services.transition(offer, OfferStatus.VALIDATING, actor=None)
-    services.transition(offer, OfferStatus.IN_REVIEW, actor=None)
+    workflow.transition(offer, OfferStatus.VALIDATING, actor=None)
+    workflow.transition(offer, OfferStatus.IN_REVIEW, actor=None)
     services.assign(offer, reviewer=reviewer)
     services.decide(
         offer,
@@ -131,7 +131,7 @@ def test_the_offer_page_query_count_does_not_grow_with_the_history(alice_client,
         offer = OfferFactory(owner=alice)
         for _round in range(rounds):
             services.submit_offer(offer, actor=alice)
-            services.transition(offer, OfferStatus.IN_REVIEW, actor=None)
+            workflow.transition(offer, OfferStatus.IN_REVIEW, actor=None)
             services.decide(
                 offer, OfferStatus.CHANGES_REQUESTED, reviewer=reviewer, reasons=[UPTIME]
             )
@@ -149,7 +149,7 @@ def test_edit_and_resubmit_is_offered_while_the_offer_can_be_changed(
 ):
     offer = OfferFactory(owner=alice)
     services.submit_offer(offer, actor=alice)
-    services.transition(offer, OfferStatus.IN_REVIEW, actor=None)
+    workflow.transition(offer, OfferStatus.IN_REVIEW, actor=None)
     if status == OfferStatus.CHANGES_REQUESTED:
         services.decide(offer, status, reviewer=reviewer, reasons=[UPTIME])
 
@@ -160,7 +160,7 @@ def test_edit_and_resubmit_is_offered_while_the_offer_can_be_changed(
 
 def test_after_resubmitting_the_old_reasons_leave_the_wizard(alice_client, reviewed, alice):
     services.submit_offer(reviewed, actor=alice)
-    services.transition(reviewed, OfferStatus.CHANGES_NEEDED, actor=None, reason="Checks.")
+    workflow.transition(reviewed, OfferStatus.CHANGES_NEEDED, actor=None, reason="Checks.")
 
     html = alice_client.get(
         reverse("offers:wizard", kwargs={"pk": reviewed.pk, "step": "technical"})

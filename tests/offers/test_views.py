@@ -1,13 +1,15 @@
 """Pages around the wizard: My offers, an offer's page, its logos. Owners see; others get 404."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from offers import services
 from offers.models import OfferStatus
-from tests.factories import OfferFactory
+from tests.factories import OfferFactory, png_bytes
+from tests.wizard_data import MARKETING, post_step
 
 pytestmark = pytest.mark.django_db
 
@@ -157,14 +159,11 @@ def test_pages_ask_an_anonymous_visitor_to_log_in(client, draft):
 
 
 def test_only_the_re_encoded_copy_of_a_logo_is_ever_served(alice_client, alice):
-    from tests.factories import png_bytes
-    from tests.wizard_data import MARKETING, post_step
 
     offer = OfferFactory(owner=alice, with_logos=False)
     upload = png_bytes(40, 40)
     iend = upload.rindex(b"IEND") + 8
     tainted = upload[:iend] + b"<script>alert(1)</script>"  # bytes after the image data
-    from django.core.files.uploadedfile import SimpleUploadedFile
 
     files = {"marketing-logo_40x40": SimpleUploadedFile("l.png", tainted, "image/png")}
     post_step(alice_client, offer, "marketing", MARKETING, files)

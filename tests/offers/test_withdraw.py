@@ -6,7 +6,8 @@ from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 
-from offers.models import UNDECIDED_STATUSES, Offer, OfferEvent, OfferStatus
+from offers.models import Offer, OfferEvent, OfferStatus
+from offers.workflow import UNDECIDED_STATUSES
 from tests.factories import OfferFactory, submitted_offer
 
 pytestmark = pytest.mark.django_db

@@ -1,8 +1,12 @@
 """The publisher's wizard through the test client: every step saved at once, resumable."""
 
+import os
+
 import pytest
+from django.test import Client
 from django.urls import reverse
 
+from offers import services, workflow
 from offers.models import Offer, OfferStatus
 from tests.factories import OfferFactory, png_upload
 from tests.wizard_data import BUSINESS, MARKETING, PUBLISHER, TECHNICAL, post_step, step_url
@@ -74,8 +78,6 @@ def test_a_draft_continues_on_another_device(client, django_user_model, alice, p
     laptop = client
     laptop.force_login(alice)
     post_step(laptop, offer, "business", BUSINESS)
-
-    from django.test import Client
 
     phone = Client()
     phone.post(reverse("login"), {"username": "alice@example.com", "password": password})
@@ -168,8 +170,6 @@ def test_replacing_a_logo_deletes_the_old_file(
             MARKETING,
             {"marketing-logo_40x40": png_upload(40, 40)},
         )
-
-    import os
 
     assert not os.path.exists(old_path)
     assert offer.logos.get(slot="40x40").image.name != old.name
@@ -404,10 +404,9 @@ def test_a_kept_summary_follows_a_new_logo_and_the_submission(alice_client, alic
 def test_a_step_saved_after_the_offer_was_submitted_elsewhere_is_refused_politely(
     alice_client, draft, monkeypatch
 ):
-    from offers import services
 
     def submitted_in_another_tab(offer, *args, **kwargs):
-        raise services.NotEditable(offer.pk)
+        raise workflow.NotEditable(offer.pk)
 
     monkeypatch.setattr(services, "save_step", submitted_in_another_tab)
 

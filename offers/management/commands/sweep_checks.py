@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from offers import checking
+from offers.checks import rounds
 
 
 class Command(BaseCommand):
@@ -10,5 +10,5 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        queued, given_up = checking.sweep()
+        queued, given_up = rounds.sweep()
         self.stdout.write(f"Queued again: {queued}. Given up: {given_up}.")

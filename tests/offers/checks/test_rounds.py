@@ -4,11 +4,13 @@ real HTTP server on 127.0.0.1 (with the operator setting for private networks on
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from offers import checking, services
+from offers import services, tasks, workflow
+from offers.checks import rounds
 from offers.models import Check, CheckStatus, OfferStatus
 from tests.factories import OfferFactory
 from tests.local_site import allow_checks_to_reach, serve
@@ -54,7 +56,7 @@ def submit(offer):
 
 def run_all(checks, task_id="task"):
     for check in checks:
-        while checking.run(check.pk, f"{task_id}-{check.pk}") is not None:
+        while rounds.run(check.pk, f"{task_id}-{check.pk}") is not None:
             pass  # a transient outcome: the task would retry after a pause
 
 
@@ -144,8 +146,8 @@ def _technical(offer):
 def test_a_task_delivered_twice_does_the_work_once(offer, site_hits):
     check = next(c for c in submit(offer) if c.kind == "support_url")
 
-    checking.run(check.pk, "first-delivery")
-    checking.run(check.pk, "second-delivery")
+    rounds.run(check.pk, "first-delivery")
+    rounds.run(check.pk, "second-delivery")
 
     check.refresh_from_db()
     assert (check.status, check.attempts) == (CheckStatus.PASSED, 1)
@@ -154,16 +156,16 @@ def test_a_task_delivered_twice_does_the_work_once(offer, site_hits):
 
 def test_a_second_delivery_while_the_first_runs_finds_nothing_to_take(offer):
     check = next(c for c in submit(offer) if c.kind == "support_url")
-    assert checking.claim(check.pk, "first") is not None
+    assert rounds.claim(check.pk, "first") is not None
 
-    assert checking.claim(check.pk, "second") is None
+    assert rounds.claim(check.pk, "second") is None
 
 
 def test_the_task_whose_worker_died_takes_its_own_check_back(offer):
     check = next(c for c in submit(offer) if c.kind == "support_url")
-    checking.claim(check.pk, "same-task")  # then the worker is killed mid-check
+    rounds.claim(check.pk, "same-task")  # then the worker is killed mid-check
 
-    checking.run(check.pk, "same-task")  # the broker delivers the same task again
+    rounds.run(check.pk, "same-task")  # the broker delivers the same task again
 
     check.refresh_from_db()
     assert (check.status, check.attempts) == (CheckStatus.PASSED, 2)
@@ -177,10 +179,10 @@ def test_a_stale_job_of_an_earlier_round_does_nothing(offer, site, site_hits):
     stale = next(c for c in first_round if c.kind == "support_url")
     Check.objects.filter(pk=stale.pk).update(status=CheckStatus.PENDING)
     offer.refresh_from_db()
-    services.transition(offer, OfferStatus.CHANGES_NEEDED, actor=None)
+    workflow.transition(offer, OfferStatus.CHANGES_NEEDED, actor=None)
     submit(offer)
 
-    assert checking.run(stale.pk, "late") is None
+    assert rounds.run(stale.pk, "late") is None
     stale.refresh_from_db()
     assert stale.attempts == 0
     assert site_hits["/gone"] == 0
@@ -191,11 +193,11 @@ def test_a_server_error_is_tried_again_then_settled(offer, site):
     offer.save()
     check = next(c for c in submit(offer) if c.kind == "terms_url")
 
-    assert checking.run(check.pk, "t") == 1  # transient: the task retries after a pause
+    assert rounds.run(check.pk, "t") == 1  # transient: the task retries after a pause
     check.refresh_from_db()
     assert (check.status, check.attempts) == (CheckStatus.PENDING, 1)
 
-    assert checking.run(check.pk, "t") is None  # the last attempt settles it
+    assert rounds.run(check.pk, "t") is None  # the last attempt settles it
     check.refresh_from_db()
     assert (check.status, check.attempts) == (CheckStatus.FAILED, 2)
     assert "500" in check.message
@@ -204,7 +206,7 @@ def test_a_server_error_is_tried_again_then_settled(offer, site):
 def test_retries_wait_longer_each_time_up_to_a_cap(settings):
     settings.CHECK_RETRY_CAP_SECONDS = 60
 
-    delays = [checking.retry_delay(attempt) for attempt in (1, 2, 3, 10)]
+    delays = [rounds.retry_delay(attempt) for attempt in (1, 2, 3, 10)]
 
     assert 1 <= delays[0] <= 2
     assert 2 <= delays[1] <= 4
@@ -241,7 +243,6 @@ def test_a_passing_logo_check_records_what_it_read(offer):
 def test_submitting_while_the_broker_is_down_still_succeeds(
     offer, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from offers import tasks
 
     def broker_down(*args, **kwargs):
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
@@ -262,7 +263,7 @@ def test_the_sweeper_queues_again_what_waited_too_long_and_it_finishes(offer, se
     checks = submit(offer)  # never queued: say the broker was down
     later = timezone.now() + timedelta(seconds=settings.CHECK_PENDING_TIMEOUT_SECONDS + 1)
 
-    queued, given_up = checking.sweep(now=later)  # tasks run at once in the test settings
+    queued, given_up = rounds.sweep(now=later)  # tasks run at once in the test settings
 
     offer.refresh_from_db()
     assert (queued, given_up) == (len(checks), 0)
@@ -271,12 +272,12 @@ def test_the_sweeper_queues_again_what_waited_too_long_and_it_finishes(offer, se
 
 def test_the_sweeper_takes_back_a_check_whose_worker_died(offer, settings):
     check = next(c for c in submit(offer) if c.kind == "support_url")
-    checking.claim(check.pk, "dead-worker")
+    rounds.claim(check.pk, "dead-worker")
     later = timezone.now() + timedelta(
         seconds=settings.CHECK_RUNNING_TIMEOUT_SECONDS + settings.CHECK_PENDING_TIMEOUT_SECONDS
     )
 
-    checking.sweep(now=later)
+    rounds.sweep(now=later)
 
     check.refresh_from_db()
     assert (check.status, check.attempts) == (CheckStatus.PASSED, 2)
@@ -287,7 +288,7 @@ def test_the_sweeper_gives_up_after_the_attempt_cap(offer, settings):
     Check.objects.filter(pk__in=[c.pk for c in checks]).update(attempts=settings.CHECK_MAX_ATTEMPTS)
     later = timezone.now() + timedelta(seconds=settings.CHECK_PENDING_TIMEOUT_SECONDS + 1)
 
-    assert checking.sweep(now=later) == (0, 7)
+    assert rounds.sweep(now=later) == (0, 7)
 
     offer.refresh_from_db()
     assert set(statuses(offer).values()) == {CheckStatus.ERROR}
@@ -295,7 +296,6 @@ def test_the_sweeper_gives_up_after_the_attempt_cap(offer, settings):
 
 
 def test_the_sweep_command_reports_what_it_did(offer, settings, capsys):
-    from django.core.management import call_command
 
     submit(offer)
 

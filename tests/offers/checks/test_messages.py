@@ -6,9 +6,12 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
-from offers import checking, services
-from offers.messages import Text, render, source, storable
-from tests.factories import OfferFactory
+from offers import services
+from offers.checks import rounds
+from offers.checks.logo import check_logo
+from offers.checks.messages import Text, render, source, storable
+from offers.requirements import get_profile
+from tests.factories import OfferFactory, png_bytes
 from tests.local_site import allow_checks_to_reach, serve
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +37,7 @@ def failed_check(alice, settings):
         )
         services.submit_offer(offer, actor=alice)
         for check in offer.checks.all():
-            checking.run(check.pk, f"task-{check.pk}")
+            rounds.run(check.pk, f"task-{check.pk}")
     return offer.checks.get(kind="support_url")
 
 
@@ -75,9 +78,6 @@ def test_a_dutch_publisher_reads_the_reason_in_dutch_on_the_status_page(
 
 
 def test_a_logo_failure_keeps_the_form_message_and_its_parameters():
-    from offers.logocheck import check_logo
-    from offers.requirements import get_profile
-    from tests.factories import png_bytes
 
     profile = get_profile()
     with translation.override("nl"):

@@ -12,8 +12,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
-from offers import urlcheck
-from offers.urlcheck import check_url, is_public_address
+from offers.checks.url import check_url, is_public_address, resolve
 
 NOT_REACHABLE = "This address is not reachable from the internet."
 NOT_PRIVACY = "This page does not mention privacy; check that it is the privacy policy."
@@ -191,7 +190,7 @@ def connections(monkeypatch):
         opened.append(address)
         return real(address, *args, **kwargs)
 
-    monkeypatch.setattr(urlcheck.socket, "create_connection", counting)
+    monkeypatch.setattr("offers.checks.url.socket.create_connection", counting)
     return opened
 
 
@@ -631,7 +630,7 @@ def trusting_our_certificate(monkeypatch, certificate):
     """The system trust store, replaced by our certificate alone: verification stays on."""
     real = ssl.create_default_context
     monkeypatch.setattr(
-        urlcheck.ssl, "create_default_context", lambda: real(cafile=str(certificate[1]))
+        "offers.checks.url.ssl.create_default_context", lambda: real(cafile=str(certificate[1]))
     )
 
 
@@ -710,4 +709,4 @@ def test_internet_addresses_are_public(address):
 
 
 def test_the_default_resolver_returns_the_addresses_as_text():
-    assert urlcheck.resolve("127.0.0.1", 80) == ["127.0.0.1"]
+    assert resolve("127.0.0.1", 80) == ["127.0.0.1"]

@@ -27,7 +27,7 @@ from urllib.parse import quote, urljoin, urlsplit
 from django.conf import settings
 
 # Messages are kept in English with their parameters, and translated when shown.
-from offers.messages import source as _
+from offers.checks.messages import source as _
 
 PASSED, FAILED, ERROR = "passed", "failed", "error"
 KINDS = ("support", "privacy", "terms")

@@ -4,8 +4,9 @@ import itertools
 
 import pytest
 
-from offers import services
+from offers import workflow
 from offers.models import Notification, NotificationKind, Offer, OfferEvent, OfferStatus
+from tests.factories import OfferFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -35,14 +36,13 @@ REFUSED = [pair for pair in ALL_PAIRS if pair not in ALLOWED]
 
 
 def test_the_table_in_the_code_is_exactly_the_one_in_this_test():
-    in_code = {(a, b) for a, targets in services.ALLOWED_TRANSITIONS.items() for b in targets}
+    in_code = {(a, b) for a, targets in workflow.ALLOWED_TRANSITIONS.items() for b in targets}
 
     assert in_code == ALLOWED
-    assert set(services.ALLOWED_TRANSITIONS) == set(S)
+    assert set(workflow.ALLOWED_TRANSITIONS) == set(S)
 
 
 def _offer_in(status, owner):
-    from tests.factories import OfferFactory
 
     offer = OfferFactory(owner=owner)
     Offer.objects.filter(pk=offer.pk).update(status=status, revision=1)
@@ -56,7 +56,7 @@ def test_an_allowed_change_updates_the_offer_and_writes_one_event(
 ):
     offer = _offer_in(from_status, alice)
 
-    event = services.transition(offer, to_status, actor=reviewer, reason="Because.")
+    event = workflow.transition(offer, to_status, actor=reviewer, reason="Because.")
 
     offer.refresh_from_db()
     assert offer.status == to_status
@@ -73,8 +73,8 @@ def test_an_allowed_change_updates_the_offer_and_writes_one_event(
 def test_a_change_outside_the_table_is_refused_and_leaves_no_trace(alice, from_status, to_status):
     offer = _offer_in(from_status, alice)
 
-    with pytest.raises(services.InvalidTransition):
-        services.transition(offer, to_status, actor=alice)
+    with pytest.raises(workflow.InvalidTransition):
+        workflow.transition(offer, to_status, actor=alice)
 
     offer.refresh_from_db()
     assert offer.status == from_status
@@ -85,7 +85,7 @@ def test_a_change_outside_the_table_is_refused_and_leaves_no_trace(alice, from_s
 def test_submitting_again_starts_a_new_revision_with_its_own_event(alice):
     offer = _offer_in(S.CHANGES_REQUESTED, alice)
 
-    event = services.transition(offer, S.SUBMITTED, actor=alice)
+    event = workflow.transition(offer, S.SUBMITTED, actor=alice)
 
     offer.refresh_from_db()
     assert (offer.revision, event.revision) == (2, 2)
@@ -105,7 +105,7 @@ def test_the_publisher_gets_news_of_the_changes_that_concern_them(alice, to_stat
     source = next(a for a, b in sorted(ALLOWED) if b == to_status)
     offer = _offer_in(source, alice)
 
-    event = services.transition(offer, to_status, actor=None)
+    event = workflow.transition(offer, to_status, actor=None)
 
     news = Notification.objects.get(offer=offer)
     assert (news.recipient, news.kind, news.event) == (alice, kind, event)
@@ -116,6 +116,17 @@ def test_steps_the_publisher_took_or_that_need_nobody_bring_no_news(alice, to_st
     source = next(a for a, b in sorted(ALLOWED) if b == to_status)
     offer = _offer_in(source, alice)
 
-    services.transition(offer, to_status, actor=None)
+    workflow.transition(offer, to_status, actor=None)
 
     assert Notification.objects.filter(offer=offer).count() == 0
+
+
+def test_undecided_offers_are_those_the_publisher_may_still_withdraw():
+    assert workflow.UNDECIDED_STATUSES == (
+        S.SUBMITTED,
+        S.VALIDATING,
+        S.CHANGES_NEEDED,
+        S.IN_REVIEW,
+        S.CHANGES_REQUESTED,
+    )
+    assert all(S.WITHDRAWN in workflow.ALLOWED_TRANSITIONS[s] for s in workflow.UNDECIDED_STATUSES)

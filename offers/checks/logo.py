@@ -15,8 +15,8 @@ from django.utils import translation
 from PIL import Image
 
 # Messages are kept in English with their parameters, and translated when shown.
-from offers.messages import Text
-from offers.messages import source as _
+from offers.checks.messages import Text
+from offers.checks.messages import source as _
 from offers.validators import check_logo_file_size, damaged_logo_error, read_logo
 
 logger = logging.getLogger(__name__)

@@ -1,7 +1,8 @@
-"""Background validation of a submitted offer: its check rows, their outcomes, and what the
-offer does once the last one is done. Tasks in offers/tasks.py only call into here."""
+"""The round of checks of a submitted offer: a check row per logo and per URL, taken and
+finished by the workers, and what the offer does once the last one is done; the sweeper.
 
-import logging
+The tasks in offers.tasks call into here; checks are queued through offers.broker."""
+
 import random
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -12,24 +13,17 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
-from offers import services
+from offers import broker, workflow
+from offers.checks.logo import check_logo
 
 # Everything this module writes is read later by someone else, in their language: it is kept in
-# English (with its parameters) and translated when shown (offers.messages).
-from offers.messages import source as _
-from offers.messages import storable
-from offers.models import (
-    Check,
-    CheckKind,
-    CheckStatus,
-    Logo,
-    Offer,
-    OfferStatus,
-)
-
-logger = logging.getLogger(__name__)
+# English (with its parameters) and translated when shown (offers.checks.messages).
+from offers.checks.messages import source as _
+from offers.checks.messages import storable
+from offers.checks.url import check_url
+from offers.models import Check, CheckKind, CheckStatus, Logo, Offer, OfferStatus
+from offers.workflow import CHECKING_STATUSES
 
 # Which Offer field each URL check reads, and which kind of page it expects.
 URL_FIELDS = {
@@ -37,8 +31,6 @@ URL_FIELDS = {
     CheckKind.PRIVACY_URL: ("privacy_url", "privacy"),
     CheckKind.TERMS_URL: ("terms_url", "terms"),
 }
-CHECKING_STATUSES = (OfferStatus.SUBMITTED, OfferStatus.VALIDATING)
-OPEN_CHECK_STATUSES = (CheckStatus.PENDING, CheckStatus.RUNNING)
 
 
 @dataclass(frozen=True)
@@ -70,19 +62,11 @@ def start_round(offer):
 def enqueue(check_ids):
     """Queue a task per check. Never raises: with the broker down the submission still
     succeeds, the checks stay pending, and the sweeper queues them again later."""
-    from offers import tasks
-
     queued = []
     for check in Check.objects.filter(pk__in=check_ids, status=CheckStatus.PENDING):
-        task = tasks.check_logo if check.kind == CheckKind.LOGO else tasks.check_url
-        try:
-            task.apply_async(kwargs={"check_id": check.pk}, retry=False)
-        except (OperationalError, OSError):
-            # The broker cannot be reached: "queue it later". Anything else is a bug and raises.
-            logger.warning(
-                "Could not queue check %s; the sweeper will retry.", check.pk, exc_info=True
-            )
-            break
+        task = "check_logo" if check.is_logo else "check_url"
+        if not broker.enqueue(task, check_id=check.pk):
+            break  # the broker cannot be reached: the rest would fail the same way
         queued.append(check.pk)
     Check.objects.filter(pk__in=queued).update(queued_at=timezone.now())
 
@@ -109,8 +93,8 @@ def claim(check_id, task_id):
 def _mark_validating(offer):
     # Another check may have got there first: then there is nothing to do.
     if offer.status == OfferStatus.SUBMITTED:
-        with suppress(services.InvalidTransition):
-            services.transition(offer, OfferStatus.VALIDATING, actor=None)
+        with suppress(workflow.InvalidTransition):
+            workflow.transition(offer, OfferStatus.VALIDATING, actor=None)
 
 
 def run(check_id, task_id):
@@ -129,14 +113,12 @@ def run(check_id, task_id):
 
 def perform(check):
     """Run the check itself. Never raises for bad input: a bad image or URL is an outcome."""
-    if check.kind == CheckKind.LOGO:
+    if check.is_logo:
         return _perform_logo(check)
     return _perform_url(check)
 
 
 def _perform_logo(check):
-    from offers.logocheck import check_logo
-
     requirements = check.offer.requirements
     logo = Logo.objects.filter(offer=check.offer, slot=check.subject).first()
     if logo is None:
@@ -150,8 +132,6 @@ def _perform_logo(check):
 
 
 def _perform_url(check):
-    from offers.urlcheck import check_url
-
     _name, page = URL_FIELDS[check.kind]
     result = check_url(check.subject, kind=page, ports=settings.URLCHECK_ALLOWED_PORTS)
     details = dict(result.details)
@@ -195,15 +175,13 @@ def finish(check, outcome):
 
 
 def _advance_if_round_done(offer):
-    statuses = set(
-        Check.objects.filter(offer=offer, revision=offer.revision).values_list("status", flat=True)
-    )
-    if statuses & set(OPEN_CHECK_STATUSES) or offer.status not in CHECKING_STATUSES:
+    checks = Check.objects.current_round(offer)
+    if offer.status not in CHECKING_STATUSES or checks.still_running():
         return
-    if statuses == {CheckStatus.PASSED}:
-        services.transition(offer, OfferStatus.IN_REVIEW, actor=None)
+    if checks.all_passed():
+        workflow.transition(offer, OfferStatus.IN_REVIEW, actor=None)
     else:
-        services.transition(
+        workflow.transition(
             offer, OfferStatus.CHANGES_NEEDED, actor=None, reason=_("Some checks did not pass.")
         )
 
@@ -251,8 +229,3 @@ def _give_up(check):
             check.details,
         ),
     )
-
-
-def latest_checks(offer):
-    """The checks of the offer's most recent round, in a stable order."""
-    return list(Check.objects.filter(offer=offer, revision=offer.revision).order_by("kind", "pk"))

@@ -11,8 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from offers import logocheck
-from offers.logocheck import LogoCheckResult, check_logo
+from offers.checks.logo import LogoCheckResult, check_logo
 from offers.requirements import get_profile
 from offers.validators import inspect_logo
 from tests.factories import png_bytes
@@ -320,7 +319,7 @@ def test_an_unexpected_error_is_a_damaged_logo_not_a_crash(monkeypatch):
     def explode(image):
         raise RuntimeError("an error nobody foresaw")
 
-    monkeypatch.setattr(logocheck, "encode_pixels", explode)
+    monkeypatch.setattr("offers.checks.logo.encode_pixels", explode)
 
     result = check_logo(png_bytes(90, 90), SLOT_90, MAX_BYTES)
 
