@@ -74,9 +74,11 @@ locale/%.mo: locale/%.po | gettext
 test: $(STAMP) browser messages $(NODE_STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# ruff, and no module of ours importing at import time one that imports it back.
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(PY) tools/import_cycles.py accounts offers review config
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .

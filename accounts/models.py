@@ -120,6 +120,7 @@ class UserSession(AbstractBaseSession):
 
     @classmethod
     def get_session_store_class(cls):
-        from accounts.sessions import SessionStore
+        # Late: the session store reads this model, and models load before anything else.
+        from accounts.sessions import SessionStore  # noqa: PLC0415 - see the line above
 
         return SessionStore

@@ -8,12 +8,12 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.core.exceptions import ValidationError
 
+from accounts.models import User, UserSession
+
 
 class SessionStore(DatabaseSessionStore):
     @classmethod
     def get_model_class(cls):
-        from accounts.models import UserSession
-
         return UserSession
 
     def create_model_instance(self, data):
@@ -23,8 +23,6 @@ class SessionStore(DatabaseSessionStore):
 
 
 def _user_pk(value):
-    from accounts.models import User
-
     try:
         return User._meta.pk.to_python(value)
     except ValidationError:
