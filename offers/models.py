@@ -255,6 +255,12 @@ class OfferEvent(models.Model):
         return f"{self.offer_id}: {self.kind} {self.from_status} -> {self.to_status}"
 
     @property
+    def shown_reason(self):
+        """The reason in the reader's language when the portal wrote it (no actor: kept in
+        English, offers.checks.messages); what a person typed is shown as typed."""
+        return render(self.reason) if self.actor_id is None else self.reason
+
+    @property
     def is_assignment(self):
         return self.kind == EventKind.ASSIGNED
 

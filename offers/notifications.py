@@ -21,7 +21,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from offers import broker
-from offers.checklist import REQUIREMENTS_BY_KEY
 from offers.models import Check, Notification, NotificationKind, OfferStatus
 
 logger = logging.getLogger(__name__)
@@ -170,7 +169,7 @@ def email_context(notification):
     if notification.kind == NotificationKind.CHECKS_FAILED:
         context["failed_checks"] = failed_checks(offer, context["revision"])
     if notification.kind in (NotificationKind.CHANGES_REQUESTED, NotificationKind.REJECTED):
-        context["reasons"] = review_reasons(event)
+        context["reasons"] = event.reasons.all() if event else []
     return context
 
 
@@ -181,20 +180,6 @@ def absolute_url(path):
 def failed_checks(offer, revision):
     """The checks of that round that did not pass, in the order the status page lists them."""
     return list(Check.objects.of_round(offer, revision).did_not_pass())
-
-
-def review_reasons(event):
-    """Each requirement the reviewer named, as (its label, the reviewer's comment)."""
-    if event is None:
-        return []
-    return [
-        (_requirement_label(reason.requirement), reason.comment) for reason in event.reasons.all()
-    ]
-
-
-def _requirement_label(key):
-    requirement = REQUIREMENTS_BY_KEY.get(key)
-    return requirement.label if requirement else key
 
 
 # The sweeper.

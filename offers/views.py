@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from formtools.wizard.storage.base import BaseStorage
 from formtools.wizard.views import NamedUrlWizardView
@@ -14,7 +15,7 @@ from accounts import services as account_services
 from offers import logos, queries, services, workflow
 from offers.checklist import REQUIREMENTS_BY_KEY
 from offers.forms import PublisherStepForm, WithdrawForm
-from offers.models import Check, CheckKind
+from offers.models import Check, CheckKind, OfferStatus
 from offers.steps import FORM_STEPS, STEPS, STEPS_BY_NAME
 
 # The wizard step where the publisher fixes what a check found.
@@ -24,6 +25,39 @@ FIX_STEP = {
     CheckKind.PRIVACY_URL: "marketing",
     CheckKind.TERMS_URL: "marketing",
 }
+_BEING_CHECKED = gettext_lazy(
+    "Your offer is being checked: its logos and its support, privacy and terms pages. This page "
+    "shows each result as it arrives."
+)
+# What the status page says first about each state (a draft says how far along it is instead).
+STATUS_NOTES = {
+    OfferStatus.SUBMITTED: _BEING_CHECKED,
+    OfferStatus.VALIDATING: _BEING_CHECKED,
+    OfferStatus.CHANGES_NEEDED: gettext_lazy(
+        "The checks found something to fix. Each reason is listed below with a link to the "
+        "step that holds it; then submit the offer again."
+    ),
+    OfferStatus.IN_REVIEW: gettext_lazy(
+        "Every check passed. A reviewer will now look at your offer."
+    ),
+    OfferStatus.CHANGES_REQUESTED: gettext_lazy(
+        "A reviewer asked for changes. Each reason is listed below with a link to the step "
+        "that holds it; then submit the offer again."
+    ),
+    OfferStatus.APPROVED: gettext_lazy("A reviewer approved your offer."),
+    OfferStatus.REJECTED: gettext_lazy(
+        "A reviewer rejected your offer. The reasons are listed below."
+    ),
+    OfferStatus.WITHDRAWN: gettext_lazy(
+        "This offer was withdrawn. It can no longer be changed or submitted."
+    ),
+}
+# The states whose note asks the publisher to act, or tells bad news: shown as a warning.
+WARNING_STATUSES = (
+    OfferStatus.CHANGES_NEEDED,
+    OfferStatus.CHANGES_REQUESTED,
+    OfferStatus.REJECTED,
+)
 # A step without a template of its own lists its fields in order.
 ALL_FIELDS_TEMPLATE = "offers/wizard/fields/all.html"
 
@@ -69,6 +103,8 @@ def _render_detail(request, offer, withdraw_form):
     missing = services.incomplete_steps_for_display(offer) if offer.is_editable else []
     context = {
         "offer": offer,
+        "status_note": STATUS_NOTES.get(offer.status),
+        "status_warning": offer.status in WARNING_STATUSES,
         "missing": missing,
         "continue_step": missing[0] if missing else STEPS[-1].name,
         "checks": [(check, FIX_STEP[check.kind]) for check in Check.objects.current_round(offer)],

@@ -1,11 +1,14 @@
 """The layout holds: no module of the project imports, at import time, one that imports it back
-(tools/import_cycles.py, which `make lint` runs too)."""
+(tools/import_cycles.py, which `make lint` runs too); templates ask the models about states
+instead of spelling their values; one template renders a reviewer's reasons."""
 
+import re
 from pathlib import Path
 from textwrap import dedent
 
 import pytest
 
+from offers.models import CheckKind, CheckStatus, EventKind, NotificationKind, OfferStatus
 from tools import import_cycles
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,7 +52,6 @@ def test_the_workflow_loads_none_of_the_services_checks_or_reviews_that_call_it(
 
     assert sorted(loaded) == [
         "offers.broker",
-        "offers.checklist",
         "offers.checks",
         "offers.checks.messages",
         "offers.models",
@@ -166,3 +168,26 @@ def test_the_command_passes_a_tree_without_cycles(tmp_path, monkeypatch, capsys)
 
     assert import_cycles.main(["import_cycles.py", "shop"]) == 0
     assert capsys.readouterr().out == "No import cycles at import time in shop.\n"
+
+
+TEMPLATES = ROOT / "templates"
+ENUMS = (OfferStatus, CheckStatus, CheckKind, EventKind, NotificationKind)
+
+
+def _templates():
+    return {str(path.relative_to(TEMPLATES)): path.read_text() for path in TEMPLATES.rglob("*.*")}
+
+
+def test_no_template_compares_with_the_literal_value_of_a_state_or_kind():
+    values = "|".join(sorted({choice.value for enum in ENUMS for choice in enum}))
+    literal = re.compile(rf"""(==|!=|\bin)\s*["']({values})["']""")
+
+    found = {name: literal.findall(source) for name, source in _templates().items()}
+
+    assert {name: hits for name, hits in found.items() if hits} == {}
+
+
+def test_one_template_renders_a_list_of_reasons():
+    renderers = sorted(name for name, source in _templates().items() if "reason.comment" in source)
+
+    assert renderers == ["includes/reasons.html"]

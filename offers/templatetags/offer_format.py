@@ -2,7 +2,6 @@ from django import template
 from django.utils import formats
 
 from offers.checklist import REQUIREMENTS_BY_KEY
-from offers.checks.messages import render
 from offers.forms import plain_decimal
 
 register = template.Library()
@@ -18,13 +17,7 @@ def plain_number(value):
 
 
 @register.filter
-def in_reader_language(text):
-    """Text the portal wrote (kept in English, such as a status change's reason), translated
-    for the reader. Only for text no person typed."""
-    return render(text)
-
-
-@register.filter
 def requirement(key):
-    """The checklist requirement a reviewer's reason names (its label and wizard step)."""
+    """The checklist requirement a reviewer's reason names (its label and wizard step), or None
+    for a key the checklist no longer has."""
     return REQUIREMENTS_BY_KEY.get(key)
