@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts import services
-from accounts.models import RegistrationType
+from accounts.models import PublisherProfile, RegistrationType, field_label
 from accounts.validators import validate_mpn_id, validate_publisher_id
 
 
@@ -106,12 +106,17 @@ class LoginForm(AuthenticationForm):
         )
 
 
-class PublisherProfileForm(NamedRequiredMessages, forms.Form):
-    """Who publishes: the company, its marketplace registration and its one Microsoft account."""
+def _label(name):
+    return field_label(PublisherProfile, name)
 
-    company_name = forms.CharField(label=_("Company name"), max_length=200)
+
+class PublisherProfileForm(NamedRequiredMessages, forms.Form):
+    """Who publishes: the company, its marketplace registration and its one Microsoft account.
+    Each label is the profile field's verbose name, as on every page that shows it."""
+
+    company_name = forms.CharField(label=_label("company_name"), max_length=200)
     registration_type = forms.ChoiceField(
-        label=_("Registration"),
+        label=_label("registration_type"),
         choices=RegistrationType.choices,
         widget=forms.RadioSelect,
         help_text=_(
@@ -120,20 +125,20 @@ class PublisherProfileForm(NamedRequiredMessages, forms.Form):
         ),
     )
     mpn_id = forms.CharField(
-        label=_("MPN ID"),
+        label=_label("mpn_id"),
         required=False,
         max_length=20,
         help_text=_("6 to 10 digits. Required for Microsoft Partner Network members."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     marketplace_publisher_id = forms.CharField(
-        label=_("Publisher ID"),
+        label=_label("marketplace_publisher_id"),
         required=False,
         max_length=60,
         help_text=_("Required for registered marketplace publishers."),
     )
     microsoft_account = forms.EmailField(
-        label=_("Microsoft account"),
+        label=_label("microsoft_account"),
         help_text=_(
             "The one Microsoft account you use for all of your marketplace offers. It "
             "must not be specific to a single service or offer."

@@ -4,7 +4,13 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+
+
+def field_label(model, name):
+    """A model field's name as forms and pages show it: its verbose name, with a capital."""
+    return capfirst(model._meta.get_field(name).verbose_name)
 
 
 class Role(models.TextChoices):
@@ -79,7 +85,8 @@ class RegistrationType(models.TextChoices):
 
 
 class PublisherProfile(models.Model):
-    """What the marketplace ties to the publisher rather than to one offer."""
+    """What the marketplace ties to the publisher rather than to one offer. Each field's verbose
+    name is its label in the form and on every page that shows it."""
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="publisher_profile")
     company_name = models.CharField(_("company name"), max_length=200)

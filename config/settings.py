@@ -191,6 +191,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # URL checks wait on the network (a thread pool); logo checks use the CPU (a process pool).
+# Routes and the beat name tasks by the names offers/tasks.py declares, which never change.
 CELERY_TASK_ROUTES = {
     "offers.tasks.check_url": {"queue": "urls"},
     "offers.tasks.check_logo": {"queue": "logos"},

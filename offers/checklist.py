@@ -4,11 +4,17 @@ Each requirement belongs to a section of the seed page (business, technical, mar
 answered on one wizard step, and covers some answers of a revision snapshot
 (offers.services.snapshot_answers). A reviewer who asks for changes or rejects names the
 requirements that are not met; the publisher reads each reason on the step that holds it.
+Each answer's label is the verbose name of the model field that keeps it (answer_label).
 """
 
 from dataclasses import dataclass
 
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+
+from accounts.models import PublisherProfile, field_label
+from offers.models import Logo, Offer
 
 
 @dataclass(frozen=True)
@@ -141,3 +147,15 @@ def requirements_changed(before, after):
         for requirement in REQUIREMENTS
         if any(before.get(key) != after.get(key) for key in requirement.answers)
     ]
+
+
+def answer_label(key):
+    """The name of one answer (a snapshot key), as the wizard asks for it and the summary and
+    the reviewer's page show it: the verbose name of the field that keeps it, on the offer or
+    on the publisher's profile. The logos are the offer's Logo rows."""
+    if key == "logos":
+        return capfirst(Logo._meta.verbose_name_plural)
+    try:
+        return field_label(Offer, key)
+    except FieldDoesNotExist:
+        return field_label(PublisherProfile, key)

@@ -1,4 +1,6 @@
-"""One form per wizard step. Limits come from the offer's requirements profile."""
+"""One form per wizard step. Limits come from the offer's requirements profile; each answer's
+label is the model field's (offers.checklist.answer_label), and an attestation's box is labelled
+with the statement the publisher ticks."""
 
 from decimal import Decimal
 
@@ -7,6 +9,7 @@ from django.core.validators import MaxLengthValidator, MaxValueValidator, MinVal
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import NamedRequiredMessages, PublisherProfileForm
+from offers.checklist import answer_label
 from offers.models import Integration, SupportModel, TrialType
 from offers.validators import (
     description_text_length,
@@ -61,7 +64,7 @@ class PublisherStepForm(PublisherProfileForm):
 
 class TechnicalForm(OfferStepForm):
     aad_application_id = forms.UUIDField(
-        label=_("Azure AD application (client) ID"),
+        label=answer_label("aad_application_id"),
         help_text=_(
             "The application (client) ID of your app's Azure Active Directory "
             "registration, a GUID such as 0f8fad5b-d9cb-469f-a165-70867728950e."
@@ -85,19 +88,20 @@ class TechnicalForm(OfferStepForm):
         ),
     )
     integrations = forms.MultipleChoiceField(
-        label=_("Integration with Microsoft cloud services (optional)"),
+        label=answer_label("integrations"),
         choices=Integration.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        help_text=_("Optional: tick each one your app integrates with."),
     )
     integrations_other = forms.CharField(
-        label=_("Other Microsoft cloud service"),
+        label=answer_label("integrations_other"),
         max_length=200,
         required=False,
         help_text=_("Only when you tick “Other Microsoft cloud service”."),
     )
     business_process = forms.CharField(
-        label=_("Business process"),
+        label=answer_label("business_process"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
@@ -113,13 +117,13 @@ class TechnicalForm(OfferStepForm):
         ),
     )
     trial_type = forms.ChoiceField(
-        label=_("How customers try your app"),
+        label=answer_label("trial_type"),
         choices=TrialType.choices,
         widget=forms.RadioSelect,
         help_text=_("Customers must be able to use your app free of charge for a limited time."),
     )
     trial_days = forms.IntegerField(
-        label=_("Free trial period (days)"),
+        label=answer_label("trial_days"),
         required=False,
         help_text=_("Only for a free trial: 1 to 365 days."),
         error_messages={
@@ -128,7 +132,7 @@ class TechnicalForm(OfferStepForm):
         },
     )
     test_drive_hours = forms.IntegerField(
-        label=_("Test drive duration (hours)"),
+        label=answer_label("test_drive_hours"),
         required=False,
         help_text=_("Only for a test drive: 1 to 24 whole hours."),
         error_messages={
@@ -145,7 +149,7 @@ class TechnicalForm(OfferStepForm):
         _("The marketplace requires no or low configuration; confirm that your app meets it."),
     )
     support_url = forms.URLField(
-        label=_("Support URL"),
+        label=answer_label("support_url"),
         max_length=500,
         assume_scheme="https",
         help_text=_("The customer-support link where customers can find help."),
@@ -153,7 +157,8 @@ class TechnicalForm(OfferStepForm):
     # A text input read in the page's language: "99,9" in Dutch, "99.9" in English. A number
     # input would leave the decimal separator to the browser's own locale.
     uptime_percent = PlainDecimalField(
-        label=_("Uptime commitment (%)"),
+        label=answer_label("uptime_percent"),
+        help_text=_("A percentage, such as 99.95."),
         max_digits=6,
         decimal_places=3,
         localize=True,
@@ -213,7 +218,7 @@ class BusinessForm(OfferStepForm):
         ),
     )
     support_model = forms.ChoiceField(
-        label=_("Technical support"),
+        label=answer_label("support_model"),
         choices=SupportModel.choices,
         widget=forms.RadioSelect,
         help_text=_(
@@ -250,7 +255,7 @@ class LogoField(forms.FileField):
 
 class MarketingForm(OfferStepForm):
     app_name = forms.CharField(
-        label=_("Official app name"),
+        label=answer_label("app_name"),
         validators=[validate_app_name],
         help_text=_("The name customers see in the marketplace."),
         error_messages={
@@ -261,16 +266,18 @@ class MarketingForm(OfferStepForm):
         },
     )
     description = forms.CharField(
-        label=_("Description (HTML)"),
+        label=answer_label("description_html"),
         widget=forms.Textarea(attrs={"rows": 10}),
         help_text=_(
             "Allowed tags: p, br, b, strong, i, em, ul, ol, li and h1 to h6. Anything "
             "else is removed when you save; the preview shows what will be published."
         ),
     )
-    terms_url = forms.URLField(label=_("Terms of use URL"), max_length=500, assume_scheme="https")
+    terms_url = forms.URLField(
+        label=answer_label("terms_url"), max_length=500, assume_scheme="https"
+    )
     privacy_url = forms.URLField(
-        label=_("Privacy policy URL"), max_length=500, assume_scheme="https"
+        label=answer_label("privacy_url"), max_length=500, assume_scheme="https"
     )
 
     def __init__(self, *args, **kwargs):

@@ -46,7 +46,10 @@ class SupportModel(models.TextChoices):
 
 
 class Offer(models.Model):
-    """One app offer, from first draft to submission. Fields fill in step by step."""
+    """One app offer, from first draft to submission. Fields fill in step by step.
+
+    Each answer's verbose name is its label everywhere: the wizard's form, the summary and the
+    reviewer's page (offers.checklist.answer_label)."""
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -95,10 +98,10 @@ class Offer(models.Model):
         max_length=20, choices=TrialType, blank=True, verbose_name=_("how customers try it")
     )
     trial_days = models.PositiveSmallIntegerField(
-        null=True, blank=True, verbose_name=_("free trial days")
+        null=True, blank=True, verbose_name=_("free trial period (days)")
     )
     test_drive_hours = models.PositiveSmallIntegerField(
-        null=True, blank=True, verbose_name=_("test drive hours")
+        null=True, blank=True, verbose_name=_("test drive duration (hours)")
     )
     low_configuration = models.BooleanField(
         default=False, verbose_name=_("no or low configuration")
@@ -109,7 +112,7 @@ class Offer(models.Model):
         decimal_places=3,
         null=True,
         blank=True,
-        verbose_name=_("uptime commitment (%)"),
+        verbose_name=_("uptime commitment"),
     )
 
     # Business requirements
@@ -124,9 +127,9 @@ class Offer(models.Model):
     )
 
     # Marketing assets
-    app_name = models.CharField(_("app name"), max_length=50, blank=True)
+    app_name = models.CharField(_("official app name"), max_length=50, blank=True)
     # Stored already sanitised: this is exactly what is published.
-    description_html = models.TextField(blank=True, verbose_name=_("description (HTML)"))
+    description_html = models.TextField(blank=True, verbose_name=_("description"))
     terms_url = models.URLField(max_length=500, blank=True, verbose_name=_("terms of use URL"))
     privacy_url = models.URLField(max_length=500, blank=True, verbose_name=_("privacy policy URL"))
 

@@ -8,41 +8,12 @@ from decimal import Decimal, InvalidOperation
 
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.models import RegistrationType
-from offers.checklist import REQUIREMENTS, SECTIONS, requirements_changed
+from offers.checklist import REQUIREMENTS, SECTIONS, answer_label, requirements_changed
 from offers.models import Integration, SupportModel, TrialType
 from offers.templatetags.offer_format import plain_number
 
-# The same wording as the publisher's summary (templates/offers/_summary.html).
-ANSWER_LABELS = {
-    "company_name": gettext_lazy("Company name"),
-    "registration_type": gettext_lazy("Registration"),
-    "mpn_id": gettext_lazy("MPN ID"),
-    "marketplace_publisher_id": gettext_lazy("Publisher ID"),
-    "microsoft_account": gettext_lazy("Microsoft account"),
-    "own_ordering_and_billing": gettext_lazy("Own ordering and billing"),
-    "support_model": gettext_lazy("Technical support"),
-    "licensing_responsibility": gettext_lazy("Responsible for licensing"),
-    "aad_application_id": gettext_lazy("Azure AD application (client) ID"),
-    "aad_sso_consent": gettext_lazy("AAD federated SSO with consent"),
-    "integrations": gettext_lazy("Microsoft cloud services"),
-    "integrations_other": gettext_lazy("Other Microsoft cloud service"),
-    "business_process": gettext_lazy("Business process"),
-    "work_credentials": gettext_lazy("Sign-in with work credentials"),
-    "trial_type": gettext_lazy("How customers try it"),
-    "trial_days": gettext_lazy("Trial days"),
-    "test_drive_hours": gettext_lazy("Test drive hours"),
-    "low_configuration": gettext_lazy("No or low configuration"),
-    "support_url": gettext_lazy("Support URL"),
-    "uptime_percent": gettext_lazy("Uptime commitment"),
-    "app_name": gettext_lazy("Official app name"),
-    "description_html": gettext_lazy("Description"),
-    "logos": gettext_lazy("Logos"),
-    "terms_url": gettext_lazy("Terms of use URL"),
-    "privacy_url": gettext_lazy("Privacy policy URL"),
-}
 CHOICE_LABELS = {
     "registration_type": RegistrationType,
     "support_model": SupportModel,
@@ -98,7 +69,7 @@ def checklist(answers, profile):
 
 def _answers_of(requirement, answers):
     return [
-        Answer(key, ANSWER_LABELS.get(key, key), display(key, answers.get(key)), answers.get(key))
+        Answer(key, answer_label(key), display(key, answers.get(key)), answers.get(key))
         for key in requirement.answers
         if key not in OPTIONAL_ANSWERS or not _is_empty(answers.get(key))
     ]
@@ -179,7 +150,7 @@ def changes(before, after):
 
 
 def _change(key, before, after):
-    label = ANSWER_LABELS.get(key, key)
+    label = answer_label(key)
     if key == "logos":
         old, new = before.get(key) or {}, after.get(key) or {}
         slots = sorted(slot for slot in {*old, *new} if old.get(slot) != new.get(slot))

@@ -1,7 +1,7 @@
 from django import template
 from django.utils import formats
 
-from offers.checklist import REQUIREMENTS_BY_KEY
+from offers.checklist import REQUIREMENTS_BY_KEY, answer_label
 from offers.forms import plain_decimal
 
 register = template.Library()
@@ -21,3 +21,9 @@ def requirement(key):
     """The checklist requirement a reviewer's reason names (its label and wizard step), or None
     for a key the checklist no longer has."""
     return REQUIREMENTS_BY_KEY.get(key)
+
+
+@register.filter(name="answer_label")
+def answer_label_filter(key):
+    """An answer's label, the same as the wizard's and the reviewer's: {{ "app_name"|answer_label }}."""
+    return answer_label(key)

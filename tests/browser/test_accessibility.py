@@ -84,7 +84,7 @@ def test_every_wizard_step_announces_its_errors_and_has_no_serious_violations(
 
     page.goto(f"{draft}/technical/")
     page.get_by_label("Azure AD application (client) ID", exact=True).fill("not-a-guid")
-    page.get_by_label("Uptime commitment (%)", exact=True).fill("99.5")
+    page.get_by_label("Uptime commitment", exact=True).fill("99.5")
     page.get_by_label("Support URL", exact=True).fill("")
     save_and_continue(page)
     assert_errors_are_announced(page)

@@ -18,6 +18,7 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.browser
 
 TOO_LOW = "The marketplace requires an uptime of at least 99.9%."
+UPTIME_HELP = "A percentage, such as 99.95."
 NOT_A_GUID = (
     "Enter the application (client) ID as a GUID: 32 hexadecimal digits in groups of "
     "8-4-4-4-12, as the Azure portal shows it."
@@ -45,7 +46,7 @@ def test_a_publisher_completes_the_wizard_with_the_keyboard_alone(
     expect(summary.get_by_role("listitem")).to_have_text(
         [
             f"Azure AD application (client) ID: {NOT_A_GUID}",
-            f"Uptime commitment (%): {TOO_LOW}",
+            f"Uptime commitment: {TOO_LOW}",
         ]
     )
     assert page.evaluate(ERRORS_NOT_TIED) == []
@@ -56,7 +57,7 @@ def test_a_publisher_completes_the_wizard_with_the_keyboard_alone(
     uptime = page.locator("#id_technical-uptime_percent")
     expect(uptime).to_be_focused()
     assert_focus_is_visible(page, "the uptime, reached from the error summary")
-    assert described_by(page, uptime) == [TOO_LOW]
+    assert described_by(page, uptime) == [UPTIME_HELP, TOO_LOW]
     keys.fill(uptime, "99.95")
     # Back up the page with Shift+Tab to the other mistake.
     aad = page.locator("#id_technical-aad_application_id")

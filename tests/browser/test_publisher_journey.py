@@ -90,7 +90,7 @@ def test_a_new_publisher_signs_up_submits_and_every_check_passes(
     expect(page).to_have_url(re.compile(rf"/offers/{offer.pk}/edit/marketing/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Marketing assets")
     page.get_by_label("Official app name", exact=True).fill("Northwind Route Planner")
-    page.get_by_label("Description (HTML)", exact=True).fill(
+    page.get_by_label("Description", exact=True).fill(
         "<p>Plans <b>routes</b> for field engineers.</p>"
     )
     logos = {
@@ -116,7 +116,7 @@ def test_a_new_publisher_signs_up_submits_and_every_check_passes(
     expect(page.get_by_label("Official app name", exact=True)).to_have_value(
         "Northwind Route Planner"
     )
-    expect(page.get_by_label("Description (HTML)", exact=True)).to_have_value(
+    expect(page.get_by_label("Description", exact=True)).to_have_value(
         "<p>Plans <b>routes</b> for field engineers.</p>"
     )
     expect(page.get_by_label("Terms of use URL", exact=True)).to_have_value(
@@ -219,13 +219,11 @@ def test_a_too_low_uptime_is_explained_and_the_other_answers_stay(
     expect(page.locator("#field-technical-uptime_percent .errorlist")).to_have_text(too_low)
     error_summary = page.locator("#error-summary")
     expect(error_summary.get_by_role("heading")).to_have_text("Please correct the following")
-    expect(error_summary.get_by_role("listitem")).to_have_text(
-        [f"Uptime commitment (%): {too_low}"]
-    )
+    expect(error_summary.get_by_role("listitem")).to_have_text([f"Uptime commitment: {too_low}"])
     expect(error_summary.get_by_role("link")).to_have_attribute(
         "href", "#id_technical-uptime_percent"
     )
-    expect(page.get_by_label("Uptime commitment (%)", exact=True)).to_have_value("99.5")
+    expect(page.get_by_label("Uptime commitment", exact=True)).to_have_value("99.5")
     expect(page.get_by_label("Azure AD application (client) ID", exact=True)).to_have_value(
         AAD_APP_ID
     )
@@ -291,18 +289,18 @@ def save_and_continue(page):
 def fill_technical(page, *, uptime, site="https://northwind.example"):
     page.get_by_label("Azure AD application (client) ID", exact=True).fill(AAD_APP_ID)
     page.get_by_label(SSO, exact=True).check()
-    page.get_by_role(
-        "group", name="Integration with Microsoft cloud services (optional)"
-    ).get_by_label("Microsoft Power BI", exact=True).check()
+    page.get_by_role("group", name="Microsoft cloud services").get_by_label(
+        "Microsoft Power BI", exact=True
+    ).check()
     page.get_by_label("Business process", exact=True).fill("Route planning for field engineers.")
     page.get_by_label(WORK_CREDENTIALS, exact=True).check()
-    page.get_by_role("group", name="How customers try your app").get_by_label(
+    page.get_by_role("group", name="How customers try it").get_by_label(
         "Free trial", exact=True
     ).check()
     page.get_by_label("Free trial period (days)", exact=True).fill("30")
     page.get_by_label(LOW_CONFIGURATION, exact=True).check()
     page.get_by_label("Support URL", exact=True).fill(f"{site}/support")
-    page.get_by_label("Uptime commitment (%)", exact=True).fill(uptime)
+    page.get_by_label("Uptime commitment", exact=True).fill(uptime)
 
 
 def png_file(folder, width, height):

@@ -174,7 +174,7 @@ def test_a_publisher_fixes_what_the_reviewer_asked_and_the_offer_is_approved(
         has_text="The reviewer asked for changes on this step"
     )
     expect(on_this_step.get_by_role("listitem")).to_have_text([f"{UPTIME}: {ASKED}"])
-    uptime = publisher.get_by_label("Uptime commitment (%)", exact=True)
+    uptime = publisher.get_by_label("Uptime commitment", exact=True)
     expect(uptime).to_have_value("99.95")
     uptime.fill("99.99")
     screenshot("publisher-fixes-uptime")
@@ -264,7 +264,7 @@ def fill_the_wizard(page, *, site, tmp_path):
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Marketing assets")
     page.get_by_label("Official app name", exact=True).fill(APP)
-    page.get_by_label("Description (HTML)", exact=True).fill(
+    page.get_by_label("Description", exact=True).fill(
         "<p>Plans <b>routes</b> for field engineers.</p>"
     )
     for slot in ("40x40", "90x90", "115x115", "255x115"):

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.utils import translation
+from django.utils.text import capfirst
 from playwright.sync_api import expect
 
 from offers.models import Offer, OfferStatus
@@ -32,6 +33,11 @@ MAX_TABS = 80
 NAMES_KEPT_AS_IS = {"Microsoft Power BI", "MPN ID"}
 
 
+class FieldName(str):
+    """An answer's label, which is its model field's verbose name: the msgid is in lower case,
+    and forms and pages show it with a capital (accounts.models.field_label)."""
+
+
 class Texts:
     """The text a page should show in `language`: the catalogue's translation of the English
     msgid, computed here in the test process. A msgid missing from the compiled catalogue
@@ -45,14 +51,14 @@ class Texts:
 
     def __call__(self, msgid):
         if self.language == "en":
-            return msgid
+            return capfirst(msgid) if isinstance(msgid, FieldName) else msgid
         with translation.override(self.language):
             text = translation.gettext(msgid)
             # msgfmt leaves untranslated and fuzzy entries out of the compiled catalogue.
             in_catalogue = msgid in translation.trans_real.translation(self.language)._catalog
         if not in_catalogue or (text == msgid and msgid not in NAMES_KEPT_AS_IS):
             self.problems.append(f"not translated into {self.language}: {msgid!r}")
-        return text
+        return capfirst(text) if isinstance(msgid, FieldName) else text
 
     def shown(self, locator, msgid, where):
         """`locator`'s visible text should be the translation of `msgid`."""
@@ -256,15 +262,15 @@ class WizardWalk:
 
     def publisher(self):
         self.t.heading(self.page, "Publisher and registration")
-        self.fill("id_company_name", "Northwind Apps", "Company name")
+        self.fill("id_company_name", "Northwind Apps", FieldName("company name"))
         self.choose(
             "field-registration_type",
             "id_registration_type_0",
-            "Registration",
+            FieldName("registration"),
             "Microsoft Partner Network member",
         )
-        self.fill("id_mpn_id", "4512345", "MPN ID")
-        self.t.label(self.page, "id_microsoft_account", "Microsoft account")
+        self.fill("id_mpn_id", "4512345", FieldName("MPN ID"))
+        self.t.label(self.page, "id_microsoft_account", FieldName("Microsoft account"))
         self.screenshot("publisher")
         self.save_and_continue()
         expect(self.page).to_have_url(re_path(r"/offers/\d+/edit/technical/"))
@@ -275,7 +281,7 @@ class WizardWalk:
         self.fill(
             "id_technical-aad_application_id",
             aad_application_id,
-            "Azure AD application (client) ID",
+            FieldName("Azure AD application (client) ID"),
         )
         self.tick(
             "id_technical-aad_sso_consent",
@@ -286,7 +292,7 @@ class WizardWalk:
         self.fill(
             "id_technical-business_process",
             "Route planning for field engineers.",
-            "Business process",
+            FieldName("business process"),
         )
         self.tick(
             "id_technical-work_credentials",
@@ -295,17 +301,17 @@ class WizardWalk:
         self.choose(
             "field-technical-trial_type",
             "id_technical-trial_type_1",
-            "How customers try your app",
+            FieldName("how customers try it"),
             "Free trial",
         )
-        self.fill("id_technical-trial_days", "30", "Free trial period (days)")
+        self.fill("id_technical-trial_days", "30", FieldName("free trial period (days)"))
         self.tick(
             "id_technical-low_configuration",
             "My app is simple and quick to set up: no development or customization is required "
             "(no or low configuration).",
         )
-        self.fill("id_technical-support_url", f"{self.site}/support", "Support URL")
-        self.fill("id_technical-uptime_percent", uptime, "Uptime commitment (%)")
+        self.fill("id_technical-support_url", f"{self.site}/support", FieldName("support URL"))
+        self.fill("id_technical-uptime_percent", uptime, FieldName("uptime commitment"))
         self.screenshot("technical")
         self.save_and_continue()
 
@@ -320,7 +326,7 @@ class WizardWalk:
         self.choose(
             "field-business-support_model",
             "id_business-support_model_1",
-            "Technical support",
+            FieldName("technical support"),
             "Paid",
         )
         self.tick(
@@ -333,15 +339,17 @@ class WizardWalk:
     def marketing(self):
         expect(self.page).to_have_url(re_path(rf"/offers/{self.offer.pk}/edit/marketing/"))
         self.t.heading(self.page, "Marketing assets")
-        self.fill("id_marketing-app_name", APP_NAME, "Official app name")
-        self.fill("id_marketing-description", DESCRIPTION, "Description (HTML)")
+        self.fill("id_marketing-app_name", APP_NAME, FieldName("official app name"))
+        self.fill("id_marketing-description", DESCRIPTION, FieldName("description"))
         for slot in LOGO_SLOTS:
             width, height = (int(side) for side in slot.split("x"))
             self.driver.upload(
                 self.by_id(f"id_marketing-logo_{slot}"), png_file(self.tmp_path, width, height)
             )
-        self.fill("id_marketing-terms_url", f"{self.site}/terms", "Terms of use URL")
-        self.fill("id_marketing-privacy_url", f"{self.site}/privacy", "Privacy policy URL")
+        self.fill("id_marketing-terms_url", f"{self.site}/terms", FieldName("terms of use URL"))
+        self.fill(
+            "id_marketing-privacy_url", f"{self.site}/privacy", FieldName("privacy policy URL")
+        )
         self.screenshot("marketing")
         self.save_and_continue()
 
@@ -350,9 +358,9 @@ class WizardWalk:
         self.t.heading(self.page, "Review and submit")
         marketing = self.page.locator('section[aria-labelledby="summary-marketing"]')
         technical = self.page.locator('section[aria-labelledby="summary-technical"]')
-        assert answer(marketing, self.t("Official app name")) == APP_NAME
+        assert answer(marketing, self.t(FieldName("official app name"))) == APP_NAME
         assert marketing.locator(".preview__body").inner_html() == DESCRIPTION
-        assert answer(technical, self.t("Uptime commitment")) == uptime_shown
+        assert answer(technical, self.t(FieldName("uptime commitment"))) == uptime_shown
         self.screenshot("review")
         button = self.page.locator(".form-actions button[type=submit]")
         self.t.shown(button, "Submit offer", "the review's button")

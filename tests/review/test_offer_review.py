@@ -236,7 +236,7 @@ def test_the_page_is_a_checklist_by_section_against_the_offers_requirements(
     ]
     assert [(answer.label, answer.text) for answer in items["trial"].answers] == [
         ("How customers try it", "Free trial"),
-        ("Trial days", "30"),
+        ("Free trial period (days)", "30"),
     ]
     assert [(answer.label, answer.text) for answer in items["integrations"].answers] == [
         ("Microsoft cloud services", "Microsoft Power BI")
