@@ -25,5 +25,6 @@ def requirement(key):
 
 @register.filter(name="answer_label")
 def answer_label_filter(key):
-    """An answer's label, the same as the wizard's and the reviewer's: {{ "app_name"|answer_label }}."""
+    """An answer's label, the same as the wizard's and the reviewer's page's:
+    {{ "app_name"|answer_label }}."""
     return answer_label(key)
