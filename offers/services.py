@@ -238,7 +238,7 @@ def withdraw(offer, *, actor, reason=""):
     """The publisher takes the offer back before a decision. Nothing can follow."""
     with transaction.atomic():
         locked = _locked(offer.pk)
-        if locked.status not in workflow.UNDECIDED_STATUSES:
+        if not workflow.is_undecided(locked):
             raise _refused(_("This offer can no longer be withdrawn: it is “%(status)s”."), locked)
         event = workflow.transition(locked, OfferStatus.WITHDRAWN, actor=actor, reason=reason)
     offer.status, offer.updated_at = locked.status, locked.updated_at
@@ -249,7 +249,7 @@ def assign(offer, *, reviewer):
     """The reviewer takes the offer on (from whoever had it). Recorded in the audit."""
     with transaction.atomic():
         locked = _locked(offer.pk)
-        if locked.status not in workflow.UNDECIDED_STATUSES:
+        if not workflow.is_undecided(locked):
             raise _refused(
                 _("Only an offer still under way can be assigned; it is “%(status)s”."), locked
             )

@@ -110,7 +110,7 @@ def _render_detail(request, offer, withdraw_form):
         "checks": [(check, FIX_STEP[check.kind]) for check in Check.objects.current_round(offer)],
         "review_reasons": queries.latest_review_reasons(offer),
         "events": queries.timeline(offer, with_assignments=False),
-        "can_withdraw": offer.status in workflow.UNDECIDED_STATUSES,
+        "can_withdraw": workflow.is_undecided(offer),
         "withdraw_form": withdraw_form,
     }
     return render(request, "offers/detail.html", context)
@@ -122,7 +122,7 @@ def offer_withdraw(request, pk):
     offer = queries.get_offer_for_user(request.user, pk)
     form = WithdrawForm(request.POST)
     # An offer past withdrawing gets the service's refusal, not a form it can no longer use.
-    if not form.is_valid() and offer.status in workflow.UNDECIDED_STATUSES:
+    if not form.is_valid() and workflow.is_undecided(offer):
         return _render_detail(request, offer, form)
     try:
         services.withdraw(offer, actor=request.user, reason=form.cleaned_data.get("reason", ""))

@@ -92,6 +92,11 @@ DECISIONS_WITH_REASONS = (OfferStatus.CHANGES_REQUESTED, OfferStatus.REJECTED)
 RERUNNABLE_STATUSES = (OfferStatus.IN_REVIEW, OfferStatus.CHANGES_NEEDED)
 
 
+def is_undecided(offer):
+    """Submitted and not decided yet: the publisher may withdraw it, a reviewer may take it on."""
+    return offer.status in UNDECIDED_STATUSES
+
+
 def transition(offer, to, *, actor, reason="", internal_note="", kind=EventKind.STATUS):
     """The one door for status changes: checks the table, updates atomically, writes the
     audit event and the publisher's news. Returns the event."""

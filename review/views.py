@@ -114,8 +114,7 @@ def _render(request, offer, form=None):
         "events": queries.timeline(offer),
         "show_internal": True,
         "is_owner": is_owner,
-        "can_assign": offer.status in workflow.UNDECIDED_STATUSES
-        and offer.assigned_to_id != request.user.pk,
+        "can_assign": workflow.is_undecided(offer) and offer.assigned_to_id != request.user.pk,
         "can_rerun": offer.status in workflow.RERUNNABLE_STATUSES,
         "can_decide": offer.awaits_decision and not is_owner,
         "can_approve": can_approve,
