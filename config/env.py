@@ -73,3 +73,38 @@ def env_int_list(name, default=()):
         raise ImproperlyConfigured(
             f"{name}={os.environ.get(name)!r} must be whole numbers separated by commas."
         ) from None
+
+
+def object_storage_options(
+    *, bucket, endpoint_url, access_key, secret_key, region, timeout, location=""
+):
+    """django-storages' S3Storage options for a private bucket. With an endpoint of its own (a
+    store that is not AWS), buckets are addressed by path: http://store:8333/bucket/key, since a
+    host name per bucket would need DNS entries of its own."""
+    # Imported here: botocore is only needed, and only loaded, when a bucket is configured.
+    from botocore.config import Config  # noqa: PLC0415 - see the line above
+
+    if endpoint_url and urlsplit(endpoint_url).scheme not in ("http", "https"):
+        raise ImproperlyConfigured(
+            f"AWS_S3_ENDPOINT_URL={endpoint_url!r} is not an http or https URL."
+        )
+    return {
+        "bucket_name": bucket,
+        "endpoint_url": endpoint_url or None,
+        "access_key": access_key or None,
+        "secret_key": secret_key or None,
+        "region_name": region or None,
+        # A prefix for every key, for a bucket shared with something else.
+        "location": location.strip("/"),
+        # Private objects, new names for new uploads (ours are random), and never a public URL.
+        "default_acl": None,
+        "file_overwrite": True,
+        "querystring_auth": True,
+        "client_config": Config(
+            connect_timeout=timeout,
+            read_timeout=timeout,
+            retries={"max_attempts": 2, "mode": "standard"},
+            s3={"addressing_style": "path" if endpoint_url else "auto"},
+            signature_version="s3v4",
+        ),
+    }

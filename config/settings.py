@@ -9,7 +9,15 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import database_from_url, env_bool, env_int, env_int_list, env_list, env_str
+from config.env import (
+    database_from_url,
+    env_bool,
+    env_int,
+    env_int_list,
+    env_list,
+    env_str,
+    object_storage_options,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -138,6 +146,24 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# With a bucket, uploads go to an S3-compatible object store (AWS S3, SeaweedFS, MinIO, ...), so
+# that web servers and workers on other machines share them; without one, they stay in
+# MEDIA_ROOT. The bucket stays private: logos are only ever streamed through the views.
+AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": object_storage_options(
+            bucket=AWS_STORAGE_BUCKET_NAME,
+            endpoint_url=env_str("AWS_S3_ENDPOINT_URL"),
+            access_key=env_str("AWS_ACCESS_KEY_ID"),
+            secret_key=env_str("AWS_SECRET_ACCESS_KEY"),
+            region=env_str("AWS_S3_REGION_NAME"),
+            location=env_str("AWS_LOCATION"),
+            # A store that does not answer must not hold a publisher's page for long.
+            timeout=env_int("AWS_S3_TIMEOUT_SECONDS", 5),
+        ),
+    }
 # A logo is at most 1 MB; a little headroom for the rest of the multipart form.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

@@ -339,6 +339,14 @@ class MarketingForm(OfferStepForm):
             return self.cleaned_data["description"]
         return self.offer.description_html
 
+    def refuse_uploads(self, message):
+        """Put `message` beside every logo this submission carried: none of them was stored."""
+        for slot_key in self.accepted_uploads():
+            self.add_error(
+                self.logo_field_name(self.requirements.slot(slot_key)),
+                forms.ValidationError(message, code="not_stored"),
+            )
+
     def accepted_uploads(self):
         """Logos in this submission that passed their own checks, even if another field failed."""
         return {

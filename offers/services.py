@@ -39,26 +39,27 @@ def step_initial(offer, step_name):
 
 
 def save_step(offer, step_name, cleaned_data, *, uploads=None):
-    """Store a valid step at once, so that a draft never loses work."""
+    """Store a valid step at once, so that a draft never loses work. The answers are saved
+    first: when the file store then refuses the logos (logos.StorageUnavailable), what was
+    typed is kept and only the logos need uploading again."""
     _ensure_editable(offer)
     if step_name == "publisher":
         account_services.save_publisher_profile(offer.owner, cleaned_data)
         return
     fields = STEPS_BY_NAME[step_name].offer_fields
-    if not fields and not uploads:
-        return
-    values = {model: cleaned_data[form_field] for form_field, model in fields.items()}
-    with transaction.atomic():
+    if fields:
+        values = {model: cleaned_data[form_field] for form_field, model in fields.items()}
         _update_draft(offer, **values)
-        if uploads:
-            _replace_logos(offer, uploads)
+    if uploads:
+        store_logos(offer, uploads)
 
 
 @transaction.atomic
 def store_logos(offer, uploads):
     """Keep accepted logos under a random name; a replaced file is deleted once this commits.
 
-    Returns the new Logo rows by slot.
+    Returns the new Logo rows by slot. Raises logos.StorageUnavailable, storing none of them,
+    when the file store does not take them.
     """
     _update_draft(offer)
     return _replace_logos(offer, uploads)

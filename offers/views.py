@@ -228,6 +228,21 @@ class OfferWizard(LoginRequiredMixin, NamedUrlWizardView):
         except workflow.NotEditable:
             # Submitted from another tab or device since this page was loaded.
             return self._read_only_redirect()
+        except logos.StorageUnavailable:
+            return self._render_logos_not_stored()
+
+    def _render_logos_not_stored(self):
+        """The file store did not take the logos: the page again, with everything typed (the
+        step's other answers are already saved) and an error beside each logo to send again."""
+        form = self.get_form(data=self.request.POST, files=self.request.FILES)
+        form.is_valid()
+        form.refuse_uploads(
+            _(
+                "This logo could not be stored just now: our file store did not answer. "
+                "Choose the file again in a minute; your other answers are kept."
+            )
+        )
+        return self.render(form)
 
     def process_step(self, form):
         services.save_step(

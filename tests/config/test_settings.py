@@ -7,7 +7,14 @@ import sys
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import database_from_url, env_bool, env_int, env_list, env_str
+from config.env import (
+    database_from_url,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    object_storage_options,
+)
 from tests.config.subprocesses import PROJECT_ROOT, bare_environment
 
 FLAG = "OFFERDESK_TEST_VALUE"
@@ -159,6 +166,59 @@ def test_database_from_url_refuses_a_malformed_port():
     assert str(error.value) == "DATABASE_URL='postgres://u:p@h:port/db' has a malformed port."
 
 
+# object_storage_options.
+
+
+def storage_options(**overrides):
+    arguments = {
+        "bucket": "offerdesk",
+        "endpoint_url": "http://seaweedfs:8333",
+        "access_key": "key",
+        "secret_key": "secret",
+        "region": "",
+        "timeout": 5,
+    }
+    return object_storage_options(**{**arguments, **overrides})
+
+
+def test_a_bucket_is_private_and_reached_by_path_on_a_store_of_its_own():
+    options = storage_options(location="/offers/")
+    config = options.pop("client_config")
+
+    assert options == {
+        "bucket_name": "offerdesk",
+        "endpoint_url": "http://seaweedfs:8333",
+        "access_key": "key",
+        "secret_key": "secret",
+        "region_name": None,
+        "location": "offers",
+        "default_acl": None,
+        "file_overwrite": True,
+        "querystring_auth": True,
+    }
+    assert (config.connect_timeout, config.read_timeout) == (5, 5)
+    assert config.s3 == {"addressing_style": "path"}
+    assert config.retries == {"max_attempts": 2, "mode": "standard"}
+
+
+def test_on_aws_itself_the_addressing_is_left_to_boto_and_credentials_to_its_chain():
+    options = storage_options(endpoint_url="", access_key="", secret_key="", region="eu-west-1")
+
+    assert (options["endpoint_url"], options["access_key"], options["secret_key"]) == (
+        None,
+        None,
+        None,
+    )
+    assert options["region_name"] == "eu-west-1"
+    assert options["client_config"].s3 == {"addressing_style": "auto"}
+
+
+def test_an_endpoint_that_is_not_a_url_stops_the_project():
+    with pytest.raises(ImproperlyConfigured) as error:
+        storage_options(endpoint_url="seaweedfs:8333")
+    assert str(error.value) == ("AWS_S3_ENDPOINT_URL='seaweedfs:8333' is not an http or https URL.")
+
+
 # The project as a deployment starts it: a fresh process with only what the environment says.
 
 
@@ -306,3 +366,35 @@ def test_the_lockout_defaults_and_the_user_model(settings):
     assert settings.LOGIN_FAILURE_LIMIT == 5
     assert settings.LOGIN_LOCKOUT_SECONDS == 900
     assert settings.AUTH_USER_MODEL == "accounts.User"
+
+
+def test_with_a_bucket_uploads_go_to_the_object_store(tmp_path):
+    result = run_manage(
+        tmp_path,
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; d = settings.STORAGES['default'];"
+        "print(d['BACKEND'], d['OPTIONS']['bucket_name'], d['OPTIONS']['endpoint_url'])",
+        DEBUG="1",
+        AWS_STORAGE_BUCKET_NAME="offerdesk-media",
+        AWS_S3_ENDPOINT_URL="http://seaweedfs:8333",
+    )
+
+    assert (result.returncode, result.stdout) == (
+        0,
+        "storages.backends.s3.S3Storage offerdesk-media http://seaweedfs:8333\n",
+    )
+
+
+def test_without_a_bucket_uploads_stay_on_the_local_disk(tmp_path):
+    result = run_manage(
+        tmp_path,
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; print(settings.STORAGES['default']['BACKEND'])",
+        DEBUG="1",
+    )
+
+    assert result.stdout == "django.core.files.storage.FileSystemStorage\n"
