@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from accounts import views as account_views
 from accounts.views import LoginView
+from config import health
 from offers import views as offer_views
 
 urlpatterns = [
@@ -16,4 +17,6 @@ urlpatterns = [
     path("review/", include("review.urls")),
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    path("healthz", health.alive, name="healthz"),
+    path("readyz", health.ready, name="readyz"),
 ]

@@ -27,6 +27,9 @@ PAGES = {
     ("post", "review:assign"): (LOGIN, FORBIDDEN, FORBIDDEN, DONE, DONE),
     ("post", "review:decide"): (LOGIN, FORBIDDEN, FORBIDDEN, DONE, DONE),
     ("post", "review:rerun_checks"): (LOGIN, FORBIDDEN, FORBIDDEN, DONE, DONE),
+    # The orchestrator's probes: open to anyone, and they say nothing about any offer.
+    ("get", "healthz"): (OK, OK, OK, OK, OK),
+    ("get", "readyz"): (OK, OK, OK, OK, OK),
     ("get", "admin:offers_offer_changelist"): ("admin-login", FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     ("get", "admin:accounts_user_changelist"): (
         "admin-login",
@@ -50,7 +53,7 @@ def _url(name, offer):
         "review:logo": {"pk": offer.pk, "slot": "40x40"},
         "offers:wizard": {"pk": offer.pk, "step": "technical"},
     }.get(name, {"pk": offer.pk})
-    if name in ("review:dashboard",) or name.startswith("admin:"):
+    if name in ("review:dashboard", "healthz", "readyz") or name.startswith("admin:"):
         kwargs = {}
     return reverse(name, kwargs=kwargs)
 
