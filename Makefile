@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 NODE_STAMP := node_modules/.installed-stamp
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint format bench browser gettext npm messages clean-uploads
+.PHONY: run superuser test lint format bench browser gettext npm messages clean-uploads
 
 # The translations (Dutch, Traditional Chinese) are compiled from locale/*.po by the set-up,
 # never committed: a .mo is rebuilt whenever its .po is newer.
@@ -22,15 +22,23 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 # Serves the portal on http://127.0.0.1:$(PORT) with its Celery workers beside it, on embedded
 # defaults: SQLite and a broker in var/ that needs no server. URL checks wait on the network, so
-# they get a pool of threads; logo checks and housekeeping (with the beat) get processes.
-CELERY := DEBUG=$${DEBUG:-1} $(VENV)/bin/celery -A config worker --loglevel=INFO
+# they get a pool of threads; logo checks and housekeeping get processes; the beat runs on its
+# own, as in production, so that each stops within seconds of Ctrl-C. Links in e-mails name the
+# port served.
+LOCAL := DEBUG=$${DEBUG:-1} SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)}
+CELERY := $(LOCAL) $(VENV)/bin/celery -A config
 run: $(STAMP) messages
 	@mkdir -p var
-	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
-	@$(CELERY) -n urls@%h -Q urls -P threads -c 16 & urls=$$!; \
-	  $(CELERY) -n logos@%h -Q logos,default -c 2 --beat & logos=$$!; \
-	  trap 'kill $$urls $$logos 2>/dev/null; wait' EXIT INT TERM; \
-	  DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(LOCAL) $(PY) manage.py migrate --noinput
+	@$(CELERY) worker --loglevel=INFO -n urls@%h -Q urls -P threads -c 16 & urls=$$!; \
+	  $(CELERY) worker --loglevel=INFO -n logos@%h -Q logos,default -c 2 & logos=$$!; \
+	  $(CELERY) beat --loglevel=INFO & beat=$$!; \
+	  trap 'kill $$urls $$logos $$beat 2>/dev/null; wait' EXIT INT TERM; \
+	  $(LOCAL) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# An admin account on the same local defaults as `make run` (asks for an e-mail and a password).
+superuser: $(STAMP)
+	$(LOCAL) $(PY) manage.py createsuperuser
 
 # The browser tests drive Debian's Chromium, with a Chinese font (else zh-hant pages show empty
 # boxes in the screenshots); install both when we can (root with apt-get).
@@ -90,4 +98,4 @@ bench: $(STAMP)
 	  $(PY) $$script || status=1; echo; done; exit $$status
 
 clean-uploads: $(STAMP)
-	DEBUG=$${DEBUG:-1} $(PY) manage.py clean_orphaned_uploads
+	$(LOCAL) $(PY) manage.py clean_orphaned_uploads

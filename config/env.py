@@ -108,3 +108,34 @@ def object_storage_options(
             signature_version="s3v4",
         ),
     }
+
+
+def redis_cache_url(broker_url, cache_url=""):
+    """The cache's Redis URL: `cache_url`, or the broker's with the next database number. The
+    two must differ, so that clearing the cache never drops a queued task."""
+    broker = urlsplit(broker_url)
+    number = _redis_database(broker_url)
+    if not cache_url:
+        if number >= 15:
+            raise ImproperlyConfigured(
+                f"REDIS_URL={broker_url!r} uses Redis database {number}; set REDIS_CACHE_URL."
+            )
+        cache_url = broker._replace(path=f"/{number + 1}").geturl()
+    cache = urlsplit(cache_url)
+    if (cache.hostname, cache.port, _redis_database(cache_url)) == (
+        broker.hostname,
+        broker.port,
+        number,
+    ):
+        raise ImproperlyConfigured(
+            f"REDIS_CACHE_URL={cache_url!r} is the broker's database: clearing the cache would "
+            "drop queued tasks. Give the cache a database of its own."
+        )
+    return cache_url
+
+
+def _redis_database(url):
+    path = urlsplit(url).path.strip("/") or "0"
+    if not path.isdigit():
+        raise ImproperlyConfigured(f"{url!r} does not name a Redis database number.")
+    return int(path)

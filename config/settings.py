@@ -1,7 +1,8 @@
 """Offer Desk settings: one file, read from the environment, safe defaults for a laptop.
 
 With nothing set the portal runs on SQLite, keeps uploads under var/ and prints e-mail to the
-console. DATABASE_URL selects PostgreSQL, REDIS_URL selects Redis for Celery and the cache.
+console. DATABASE_URL selects PostgreSQL, REDIS_URL selects Redis for Celery and the cache (in a
+database of its own), AWS_STORAGE_BUCKET_NAME an object store for uploads.
 """
 
 from pathlib import Path
@@ -17,6 +18,7 @@ from config.env import (
     env_list,
     env_str,
     object_storage_options,
+    redis_cache_url,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -101,11 +103,14 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
-if REDIS_URL:
+# The cache has a Redis database of its own (by default the broker's number plus one), so that
+# clearing the cache can never drop a queued check.
+REDIS_CACHE_URL = redis_cache_url(REDIS_URL, env_str("REDIS_CACHE_URL")) if REDIS_URL else ""
+if REDIS_CACHE_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": REDIS_CACHE_URL,
             "KEY_PREFIX": "offerdesk",
         }
     }
@@ -237,7 +242,12 @@ CHECK_RUNNING_TIMEOUT_SECONDS = env_int("CHECK_RUNNING_TIMEOUT_SECONDS", 180)
 # On-premises installations (and tests) may check private and loopback addresses.
 URLCHECK_ALLOW_PRIVATE_NETWORKS = env_bool("URLCHECK_ALLOW_PRIVATE_NETWORKS", False)
 URLCHECK_ALLOWED_PORTS = env_int_list("URLCHECK_ALLOWED_PORTS", ("80", "443"))
-CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE_FILENAME = env_str("CELERY_BEAT_SCHEDULE_FILENAME") or str(
+    VAR_DIR / "celerybeat-schedule"
+)
+# Beat writes its schedule after every task it sends (a sweep a minute): the container's health
+# check reads the file's age.
+CELERY_BEAT_SYNC_EVERY = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 
@@ -249,13 +259,16 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# PLAIN_HTTP=1: a closed network with no TLS anywhere (documented in the README). Nothing is
+# redirected to https and cookies travel without the Secure flag; never on the internet.
+PLAIN_HTTP = env_bool("PLAIN_HTTP", False)
 if not DEBUG:
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not PLAIN_HTTP)
     # The orchestrator probes the container itself, over plain HTTP.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
-    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
-    CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
-    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
+    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not PLAIN_HTTP)
+    CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not PLAIN_HTTP)
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if PLAIN_HTTP else 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     if env_bool("BEHIND_TLS_PROXY", False):

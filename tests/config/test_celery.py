@@ -25,6 +25,8 @@ print(json.dumps({
     "acks_late": conf.task_acks_late,
     "prefetch": conf.worker_prefetch_multiplier,
     "cache": django.conf.settings.CACHES["default"]["BACKEND"],
+    "cache_location": django.conf.settings.CACHES["default"].get("LOCATION"),
+    "beat_sync_every": conf.beat_sync_every,
 }))
 """
 
@@ -74,6 +76,8 @@ def test_with_redis_url_the_broker_and_the_cache_are_redis(tmp_path):
     # publish to a broker that is down fails at once.
     assert configuration["transport_options"] == {"visibility_timeout": 3600, "max_retries": 0}
     assert configuration["cache"] == "django.core.cache.backends.redis.RedisCache"
+    # A database of its own: clearing the cache never drops a queued check.
+    assert configuration["cache_location"] == "redis://redis.internal:6379/3"
     assert (tmp_path / "broker").exists() is False
 
 
@@ -107,3 +111,8 @@ def test_the_beat_sweeps_checks_and_e_mails_every_minute_and_cleans_uploads_ever
         "sweep-checks": {"task": "offers.tasks.sweep_checks", "schedule": 60.0},
         "sweep-notifications": {"task": "offers.tasks.sweep_notifications", "schedule": 60.0},
     }
+
+
+def test_beat_writes_its_schedule_after_every_task_it_sends(tmp_path):
+    # The beat container's health check reads the schedule file's age.
+    assert celery_configuration(tmp_path)["beat_sync_every"] == 1

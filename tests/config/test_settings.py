@@ -14,6 +14,7 @@ from config.env import (
     env_list,
     env_str,
     object_storage_options,
+    redis_cache_url,
 )
 from tests.config.subprocesses import PROJECT_ROOT, bare_environment
 
@@ -219,6 +220,55 @@ def test_an_endpoint_that_is_not_a_url_stops_the_project():
     assert str(error.value) == ("AWS_S3_ENDPOINT_URL='seaweedfs:8333' is not an http or https URL.")
 
 
+# redis_cache_url.
+
+
+@pytest.mark.parametrize(
+    ("broker", "cache"),
+    [
+        ("redis://redis:6379/0", "redis://redis:6379/1"),
+        ("redis://redis:6379", "redis://redis:6379/1"),
+        ("redis://:s%40cret@redis.internal:6380/4", "redis://:s%40cret@redis.internal:6380/5"),
+    ],
+)
+def test_the_cache_takes_the_database_after_the_broker_s(broker, cache):
+    assert redis_cache_url(broker) == cache
+
+
+def test_a_cache_url_of_its_own_is_kept():
+    assert redis_cache_url("redis://redis:6379/0", "redis://cache:6379/0") == (
+        "redis://cache:6379/0"
+    )
+
+
+def test_the_cache_may_never_share_the_broker_s_database():
+    with pytest.raises(ImproperlyConfigured) as error:
+        redis_cache_url("redis://redis:6379/3", "redis://redis:6379/3")
+    assert str(error.value) == (
+        "REDIS_CACHE_URL='redis://redis:6379/3' is the broker's database: clearing the cache "
+        "would drop queued tasks. Give the cache a database of its own."
+    )
+
+
+@pytest.mark.parametrize(
+    ("broker", "message"),
+    [
+        (
+            "redis://redis:6379/15",
+            "REDIS_URL='redis://redis:6379/15' uses Redis database 15; set REDIS_CACHE_URL.",
+        ),
+        (
+            "redis://redis:6379/cache",
+            "'redis://redis:6379/cache' does not name a Redis database number.",
+        ),
+    ],
+)
+def test_a_broker_url_without_room_for_the_cache_says_what_to_set(broker, message):
+    with pytest.raises(ImproperlyConfigured) as error:
+        redis_cache_url(broker)
+    assert str(error.value) == message
+
+
 # The project as a deployment starts it: a fresh process with only what the environment says.
 
 
@@ -306,10 +356,19 @@ def test_the_docker_compose_configuration_passes_the_deploy_checks(tmp_path):
         "WARNING",
         SECRET_KEY=production_key(),
         ALLOWED_HOSTS="offerdesk.example",
+        SITE_URL="https://offerdesk.example",
+        CSRF_TRUSTED_ORIGINS="https://offerdesk.example",
         DATABASE_URL="postgres://offerdesk:secret@db:5432/offerdesk",
         REDIS_URL="redis://redis:6379/0",
-        MEDIA_ROOT=str(tmp_path / "media"),
+        REDIS_CACHE_URL="redis://redis:6379/1",
+        AWS_STORAGE_BUCKET_NAME="offerdesk",
+        AWS_S3_ENDPOINT_URL="http://seaweedfs:8333",
+        AWS_ACCESS_KEY_ID="offerdesk",
+        AWS_SECRET_ACCESS_KEY="objects",
+        AWS_S3_REGION_NAME="us-east-1",
         BEHIND_TLS_PROXY="1",
+        FORWARDED_ALLOW_IPS="172.30.80.0/24",
+        CELERY_BEAT_SCHEDULE_FILENAME=str(tmp_path / "beat" / "celerybeat-schedule"),
     )
 
     assert (result.returncode, result.stdout, result.stderr) == (
@@ -398,3 +457,19 @@ def test_without_a_bucket_uploads_stay_on_the_local_disk(tmp_path):
     )
 
     assert result.stdout == "django.core.files.storage.FileSystemStorage\n"
+
+
+def test_plain_http_mode_neither_redirects_nor_marks_cookies_secure(tmp_path):
+    result = run_manage(
+        tmp_path,
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings as s; print(s.SECURE_SSL_REDIRECT, "
+        "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS)",
+        SECRET_KEY=production_key(),
+        ALLOWED_HOSTS="offerdesk.internal",
+        PLAIN_HTTP="1",
+    )
+
+    assert (result.returncode, result.stdout) == (0, "False False False 0\n")
