@@ -4,12 +4,15 @@ import os
 from pathlib import Path
 
 from celery import Celery
+from django_structlog.celery.steps import DjangoStructLogInitStep
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("offerdesk")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Each task's log lines carry the id of the request that queued it (config/logs.py).
+app.steps["worker"].add(DjangoStructLogInitStep)
 
 
 @app.on_after_finalize.connect

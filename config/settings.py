@@ -20,6 +20,7 @@ from config.env import (
     object_storage_options,
     redis_cache_url,
 )
+from config.logs import configure_structlog, json_wanted, logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "formtools",
+    "django_structlog",
     "accounts",
     "offers",
     "review",
@@ -52,6 +54,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A request id for every log line of the request, and of the tasks it queues.
+    "django_structlog.middlewares.RequestMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -275,9 +279,13 @@ if not DEBUG:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-}
+# One JSON object a line on stdout, with the request id (config/logs.py); readable lines while
+# developing.
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
+LOGGING = logging_config(level=LOG_LEVEL, json_output=json_wanted(DEBUG))
+configure_structlog()
+DJANGO_STRUCTLOG_CELERY_ENABLED = True
+# config/logs.py logs the socket's address instead.
+DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False
+# The worker keeps the logging configured above instead of installing its own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -260,17 +260,21 @@ def variables_the_code_reads():
     names = set()
     for path in (PROJECT_ROOT / "config").glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
-            if (
-                isinstance(node, ast.Call)
-                and getattr(node.func, "id", getattr(node.func, "attr", "")).startswith(
-                    ("env_", "get")
-                )
-                and node.args
-                and isinstance(node.args[0], ast.Constant)
-                and re.fullmatch(r"[A-Z][A-Z0-9_]+", str(node.args[0].value))
-            ):
-                names.add(node.args[0].value)
+            if isinstance(node, ast.Call) and _reads_environment(node.func) and node.args:
+                first = node.args[0]
+                if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                    names.add(first.value)
     return names
+
+
+def _reads_environment(function):
+    if isinstance(function, ast.Name):
+        return function.id.startswith("env_")
+    return (
+        isinstance(function, ast.Attribute)
+        and function.attr == "get"
+        and "environ" in ast.unparse(function.value)
+    )
 
 
 def variables_in_env_example():
@@ -327,7 +331,7 @@ def test_the_gunicorn_config_sizes_workers_by_cpu_and_logs_to_stdout(tmp_path):
         "workers": 2 * os.cpu_count() + 1,
         "timeout": 30,
         "accesslog": "-",
-        "forwarded_allow_ips": ["172.30.80.0/24"],
+        "forwarded_allow_ips": "172.30.80.0/24",
     }
 
 

@@ -4,7 +4,6 @@ names what is down (503) so that the orchestrator routes no traffic to it."""
 import json
 
 import pytest
-from celery import current_app
 from django.test import Client
 
 from config.probe import main as probe_main
@@ -54,8 +53,10 @@ def test_a_cache_that_is_down_is_named_and_the_rest_still_reported(settings):
     }
 
 
-def test_a_broker_that_is_down_is_named(monkeypatch):
-    monkeypatch.setattr(current_app.conf, "broker_url", "redis://127.0.0.1:1/0")
+def test_a_broker_that_is_down_is_named(settings):
+    # Celery reads its settings from Django's on every use; setting app.conf instead would
+    # pin the value for every later test.
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 
     status, body, _response = probe("/readyz")
 
