@@ -289,3 +289,11 @@ DJANGO_STRUCTLOG_CELERY_ENABLED = True
 DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False
 # The worker keeps the logging configured above instead of installing its own format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Optional error reporting (config/sentry.py).
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    # Late: sentry-sdk is loaded only when error reporting is on.
+    from config import sentry  # noqa: PLC0415 - see the line above
+
+    sentry.start(SENTRY_DSN, environment=env_str("SENTRY_ENVIRONMENT", "production"))
