@@ -27,6 +27,7 @@ from urllib.parse import quote, urljoin, urlsplit
 from django.conf import settings
 
 # Messages are kept in English with their parameters, and translated when shown.
+from offers.checks.addresses import is_globally_reachable
 from offers.checks.messages import source as _
 
 PASSED, FAILED, ERROR = "passed", "failed", "error"
@@ -194,22 +195,14 @@ def resolve(host, port):
 
 
 def is_public_address(address):
-    """The strict rule: a global unicast address, and so is every IPv4 address it embeds."""
-    ip = ipaddress.ip_address(address)
-    embedded = _embedded_ipv4(ip)
-    if any(ip in network for network in _IPV4_STANDINS):
-        return all(_is_public_unicast(inner) for inner in embedded)
-    return _is_public_unicast(ip) and all(_is_public_unicast(inner) for inner in embedded)
-
-
-def _is_public_unicast(ip):
-    # is_global alone lets multicast (224.0.0.0/4) and deprecated site-local fec0::/10 through.
-    unusual = ip.is_multicast or ip.is_reserved or getattr(ip, "is_site_local", False)
-    return ip.is_global and not unusual
+    """The strict rule: on the public internet by IANA's registries (offers.checks.addresses),
+    and so is every IPv4 address it carries."""
+    return is_globally_reachable(address)
 
 
 def _embedded_ipv4(ip):
-    """The IPv4 addresses an IPv6 address carries: mapped, NAT64, compatible, 6to4, Teredo."""
+    """The IPv4 addresses an IPv6 address carries: mapped, NAT64, compatible, 6to4, Teredo;
+    for the on-premises rule, which forbids link-local and the like in every form."""
     if ip.version == 4:
         return ()
     low_bits = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
@@ -348,12 +341,16 @@ def _addresses(target, check):
     except OSError:
         addresses = []
     if not addresses:
-        message = _(
-            "The host name %(host)s could not be found. Check the address for typing mistakes; "
-            "if it is right, try again later."
-        )
-        raise _Stop(ERROR, message % {"host": target.host})
+        raise _not_found(target.host)
     return addresses
+
+
+def _not_found(host):
+    message = _(
+        "The host name %(host)s could not be found. Check the address for typing mistakes; "
+        "if it is right, try again later."
+    )
+    return _Stop(ERROR, message % {"host": host})
 
 
 def _is_localhost_name(host):
@@ -379,7 +376,10 @@ def _follow(check, trail):
         target = _parse(trail.url, check)
         trail.addresses = _addresses(target, check)
         if not all(_permitted(address, check) for address in trail.addresses):
-            raise _not_reachable()
+            # A name whose addresses are inside a network reads as a name that does not
+            # resolve: the check must not tell anyone what lives inside ours. An address typed
+            # as such gets the plain answer.
+            raise _not_reachable() if target.literal else _not_found(target.host)
         trail.answer = _fetch(target, trail, check)
         location = trail.answer.location
         if trail.answer.status not in REDIRECT_STATUSES or not location:

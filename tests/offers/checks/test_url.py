@@ -15,6 +15,10 @@ import pytest
 from offers.checks.url import check_url, is_public_address, resolve
 
 NOT_REACHABLE = "This address is not reachable from the internet."
+NOT_FOUND = (
+    "The host name %s could not be found. Check the address for typing mistakes; "
+    "if it is right, try again later."
+)
 NOT_PRIVACY = "This page does not mention privacy; check that it is the privacy policy."
 CERTIFICATE = (
     "The security certificate of %s is not valid (for example expired, self-signed or issued "
@@ -468,9 +472,30 @@ def test_an_address_off_the_internet_is_refused_without_lookup_or_connection(url
 def test_a_name_with_any_private_address_is_refused_without_connection(host, dns, connections):
     result = check_url(f"http://{host}/privacy", kind="privacy", resolver=dns)
 
-    assert (result.outcome, result.message) == ("failed", NOT_REACHABLE)
+    assert (result.outcome, result.message) == ("error", NOT_FOUND % host)
     assert (dns.lookups, connections) == ([(host, 80)], [])
+    # The reviewers see what was found; the publisher reads only the message.
     assert result.details["addresses"] == dns.table[host]
+
+
+@pytest.mark.parametrize("inside", ["10.0.0.1", "192.168.1.20", "169.254.169.254", "fd00::5"])
+def test_a_name_inside_our_network_reads_exactly_like_a_name_that_does_not_exist(inside):
+    dns = FakeDns({"inside.example": [inside]})
+
+    inside_result = check_url("https://inside.example/help", kind="support", resolver=dns)
+    missing = check_url("https://nowhere.example/help", kind="support", resolver=dns)
+
+    assert (inside_result.outcome, inside_result.message.replace("inside", "nowhere")) == (
+        missing.outcome,
+        missing.message,
+    )
+    assert inside_result.details["transient"] == missing.details["transient"]
+
+
+def test_an_address_typed_as_such_keeps_the_plain_answer(dns):
+    result = check_url("http://10.0.0.1/privacy", kind="privacy", resolver=dns)
+
+    assert (result.outcome, result.message) == ("failed", NOT_REACHABLE)
 
 
 @pytest.mark.parametrize(
