@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
+from tests.browser.pages import AXE
 from tests.local_site import allow_checks_to_reach, serve
 
 # Playwright's sync API keeps an event loop running in this thread; without this, Django
@@ -76,9 +77,22 @@ def new_page(browser, live_server, request):
     def open_page(**options):
         context = browser.new_context(**{"base_url": live_server.url, "locale": "en-GB", **options})
         context.set_default_timeout(TIMEOUT_MS)
+        if AXE.exists():
+            # As an init script axe is not subject to the pages' Content-Security-Policy, which
+            # refuses every inline script (a <script> tag added by the test is one).
+            context.add_init_script(path=AXE)
         page = context.new_page()
         script_errors = []
         page.on("pageerror", lambda error: script_errors.append(str(error)))
+        # The browser reports every resource or script the policy refused on the console.
+        page.on(
+            "console",
+            lambda message: (
+                script_errors.append(message.text)
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
         opened.append((context, page, script_errors))
         return page
 
@@ -90,7 +104,7 @@ def new_page(browser, live_server, request):
             page.screenshot(path=_artifact_path(request.node.name, label), full_page=True)
         context.close()
     script_errors = [error for _context, _page, errors in opened for error in errors]
-    assert script_errors == [], f"JavaScript errors on the page: {script_errors}"
+    assert script_errors == [], f"JavaScript errors or CSP violations: {script_errors}"
 
 
 @pytest.fixture

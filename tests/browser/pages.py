@@ -143,7 +143,7 @@ def axe_violations(page):
     """axe-core's serious and critical WCAG 2.1 A and AA violations on the page as it is."""
     if not AXE.exists():
         pytest.fail(f"axe-core is not installed at {AXE}: `make test` installs it (npm ci).")
-    page.add_script_tag(path=AXE)
+    # tests/browser/conftest.py loads axe into every page of the test's browser.
     result = page.evaluate("tags => axe.run(document, {runOnly: tags})", WCAG_21_AA)
     return [v for v in result["violations"] if v["impact"] in BLOCKING_IMPACTS]
 
