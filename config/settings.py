@@ -94,6 +94,9 @@ DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": database_from_url(DATABASE_URL)}
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)
+    # A kept connection is checked before a request reuses it: after a database restart the
+    # first request reconnects instead of failing.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
     # The embedded default: a file under var/, made on first use so any command just works.
     VAR_DIR.mkdir(parents=True, exist_ok=True)

@@ -473,3 +473,18 @@ def test_plain_http_mode_neither_redirects_nor_marks_cookies_secure(tmp_path):
     )
 
     assert (result.returncode, result.stdout) == (0, "False False False 0\n")
+
+
+def test_kept_database_connections_are_checked_before_reuse(tmp_path):
+    result = run_manage(
+        tmp_path,
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings as s; d = s.DATABASES['default'];"
+        "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])",
+        DEBUG="1",
+        DATABASE_URL="postgres://offerdesk@db:5432/offerdesk",
+    )
+
+    assert (result.returncode, result.stdout) == (0, "60 True\n")
