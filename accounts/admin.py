@@ -1,7 +1,9 @@
+from allauth.mfa.models import Authenticator
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -52,13 +54,14 @@ class UserAdmin(DjangoUserAdmin):
         "company",
         "is_active",
         "has_password",
+        "has_two_factor",
         "last_login",
         "date_joined",
     )
     list_filter = ("role", "is_active")
     search_fields = ("email", "publisher_profile__company_name")
     list_select_related = ("publisher_profile",)
-    actions = ["deactivate", "activate", "reinvite"]
+    actions = ["deactivate", "activate", "reinvite", "reset_two_factor"]
     # is_staff follows the role; superuser rights stay with createsuperuser.
     fieldsets = (
         (None, {"fields": ("email", "password")}),
@@ -89,6 +92,17 @@ class UserAdmin(DjangoUserAdmin):
     @admin.display(description=_("password set"), boolean=True)
     def has_password(self, user):
         return user.has_usable_password()
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(two_factor=Exists(Authenticator.objects.filter(user=OuterRef("pk"))))
+        )
+
+    @admin.display(description=_("second factor"), boolean=True, ordering="two_factor")
+    def has_two_factor(self, user):
+        return user.two_factor
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -155,3 +169,21 @@ class UserAdmin(DjangoUserAdmin):
                 % {"count": skipped},
                 messages.WARNING,
             )
+
+    @admin.action(description=_("Reset two-factor authentication (a lost authenticator app)"))
+    def reset_two_factor(self, request, queryset):
+        reset = services.reset_two_factor(queryset, acting=request.user)
+        for user in reset:
+            self.log_change(request, user, gettext("Two-factor authentication reset."))
+        self.message_user(
+            request,
+            ngettext(
+                "Two-factor authentication reset for %(count)d account; it is signed out "
+                "everywhere.",
+                "Two-factor authentication reset for %(count)d accounts; they are signed out "
+                "everywhere.",
+                len(reset),
+            )
+            % {"count": len(reset)},
+            messages.SUCCESS,
+        )

@@ -1,10 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
-from accounts import services
 from accounts.models import PublisherProfile, RegistrationType, field_label
 from accounts.validators import validate_mpn_id, validate_publisher_id
 
@@ -27,18 +24,9 @@ def _required_message(field):
     return _("Fill in “%(label)s”.") % {"label": field.label}
 
 
-def duplicate_email_error():
-    return forms.ValidationError(
-        _(
-            "An account with this e-mail address already exists. Log in, or reset the "
-            "password if you have forgotten it."
-        ),
-        code="duplicate_email",
-    )
-
-
 class UniqueEmailMixin:
-    """E-mail addresses are stored lowercase and belong to one account, whatever their case."""
+    """In the admin's forms: e-mail addresses are stored lowercase and belong to one account,
+    whatever their case (allauth applies the same rule to sign-ups)."""
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
@@ -46,64 +34,10 @@ class UniqueEmailMixin:
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk)
         if others.exists():
-            raise duplicate_email_error()
+            raise forms.ValidationError(
+                _("An account with this e-mail address already exists."), code="duplicate_email"
+            )
         return email
-
-
-class SignUpForm(UniqueEmailMixin, BaseUserCreationForm):
-    class Meta:
-        model = get_user_model()
-        fields = ("email",)
-        labels = {"email": _("E-mail address")}
-        help_texts = {"email": _("You sign in with this address.")}
-
-
-class LoginForm(AuthenticationForm):
-    """Django's sign-in form, paused for a while after repeated failures."""
-
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "invalid_login": _(
-            "That e-mail address and password do not match an account. "
-            "Check both; the password is case-sensitive."
-        ),
-    }
-
-    def __init__(self, request=None, *args, **kwargs):
-        super().__init__(request, *args, **kwargs)
-        self.fields["username"].label = _("E-mail address")
-        self.fields["username"].widget.attrs["autocomplete"] = "email"
-
-    def clean(self):
-        email = self.cleaned_data.get("username", "")
-        seconds = services.lockout_seconds_left(email, self.request)
-        if seconds:
-            raise self._locked_error(seconds)
-        try:
-            cleaned = super().clean()
-        except forms.ValidationError:
-            services.record_failed_login(email, self.request)
-            seconds = services.lockout_seconds_left(email, self.request)
-            if seconds:
-                raise self._locked_error(seconds) from None
-            raise
-        services.clear_failed_logins(email, self.request)
-        return cleaned
-
-    @staticmethod
-    def _locked_error(seconds):
-        minutes = max(1, -(-seconds // 60))
-        return forms.ValidationError(
-            ngettext(
-                "Too many failed sign-in attempts. Sign-in is paused; try again in "
-                "%(minutes)d minute, or reset your password.",
-                "Too many failed sign-in attempts. Sign-in is paused; try again in "
-                "%(minutes)d minutes, or reset your password.",
-                minutes,
-            ),
-            code="locked_out",
-            params={"minutes": minutes},
-        )
 
 
 def _label(name):

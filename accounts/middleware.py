@@ -1,9 +1,14 @@
-"""The language of a page (the account's own once someone has signed in, else the browser's), and
-pages that belong to a signed-in person staying out of every cache."""
+"""The language of a page (the account's own once someone has signed in, else the browser's),
+pages that belong to a signed-in person staying out of every cache, and two-factor
+authentication before staff pages."""
 
+from allauth.mfa.utils import is_mfa_enabled
+from django.contrib import messages
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 
 
 class AccountLocaleMiddleware(LocaleMiddleware):
@@ -40,3 +45,35 @@ class PrivatePagesMiddleware:
         if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
             add_never_cache_headers(response)
         return response
+
+
+class StaffTwoFactorMiddleware:
+    """Reviewers and admins decide what a marketplace publishes: the review pages (for a
+    reviewer) and the admin (for staff) wait until they have set up two-factor authentication,
+    and send them to its set-up first. Anyone else gets the page's own answer (403 or 404).
+    Must follow AuthenticationMiddleware and MessageMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _needs_a_second_factor(request) and not is_mfa_enabled(request.user):
+            messages.info(
+                request,
+                _(
+                    "Reviewers and admins sign in with a second factor. Set up an "
+                    "authenticator app now, keep the recovery codes somewhere safe, then go "
+                    "back to the page you asked for."
+                ),
+            )
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+
+def _needs_a_second_factor(request):
+    user = request.user
+    if not user.is_authenticated:
+        return False
+    if request.path.startswith("/admin/"):
+        return user.is_staff
+    return request.path.startswith("/review/") and user.is_reviewer

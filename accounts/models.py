@@ -1,7 +1,7 @@
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
-from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.text import capfirst
@@ -39,8 +39,11 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra)
 
     def create_superuser(self, email, password=None, **extra):
+        """An admin from the command line (make superuser): whoever runs it owns the address."""
         extra.update(role=Role.ADMIN, is_superuser=True)
-        return self._create_user(email, password, **extra)
+        user = self._create_user(email, password, **extra)
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        return user
 
 
 class User(AbstractUser):
@@ -102,32 +105,3 @@ class PublisherProfile(models.Model):
 
     def __str__(self):
         return self.company_name
-
-
-class UserSession(AbstractBaseSession):
-    """A database session that also records whose it is (accounts.sessions writes `user`).
-
-    Deactivating an account deletes its sessions with one indexed query, whatever keys they have
-    had: Django changes the key at sign-in and after a password change."""
-
-    # No database constraint: a session may be saved just as its user is deleted; the row is then
-    # an anonymous session, and Django's cascade still removes it with the user.
-    user = models.ForeignKey(
-        User,
-        on_delete=models.CASCADE,
-        null=True,
-        db_constraint=False,
-        related_name="sessions",
-        verbose_name=_("user"),
-    )
-
-    class Meta(AbstractBaseSession.Meta):
-        verbose_name = _("session")
-        verbose_name_plural = _("sessions")
-
-    @classmethod
-    def get_session_store_class(cls):
-        # Late: the session store reads this model, and models load before anything else.
-        from accounts.sessions import SessionStore  # noqa: PLC0415 - see the line above
-
-        return SessionStore

@@ -1,12 +1,13 @@
-"""Decisions about accounts: sign-up, invitations, the publisher profile, the sign-in lockout,
-and deactivation."""
+"""Decisions about accounts that are ours (sign-up, sign-in and passwords are django-allauth's):
+the remembered language, the publisher profile, invitations, deactivation, and an admin's reset
+of a lost second factor."""
 
-import math
-import time
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.usersessions.models import UserSession
 from django.conf import settings
-from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -16,76 +17,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.timesince import timeuntil
 
-from accounts.models import PublisherProfile, Role, User, UserSession
+from accounts.models import PublisherProfile, Role, User
 from accounts.tokens import invitation_token_generator
-
-# Many people can share one office address, so a client address gets more tries than an account.
-_IP_LIMIT_FACTOR = 4
-
-
-def _now():
-    return time.time()
-
-
-def _client_ip(request):
-    # REMOTE_ADDR only: a forwarded header is written by the client and would make the limit moot.
-    return (request.META.get("REMOTE_ADDR") or "unknown") if request else "unknown"
-
-
-def _lock_keys(email, request):
-    limit = settings.LOGIN_FAILURE_LIMIT
-    return [
-        (f"login:email:{(email or '').strip().lower()}", limit),
-        (f"login:ip:{_client_ip(request)}", limit * _IP_LIMIT_FACTOR),
-    ]
-
-
-def lockout_seconds_left(email, request):
-    """Seconds until this e-mail address and client may try to sign in again; 0 if they may."""
-    until = max((cache.get(f"{key}:until") or 0) for key, _limit in _lock_keys(email, request))
-    return max(0, math.ceil(until - _now()))
-
-
-def record_failed_login(email, request):
-    """Count a failed sign-in; at the limit, lock the key for LOGIN_LOCKOUT_SECONDS."""
-    window = settings.LOGIN_LOCKOUT_SECONDS
-    for key, limit in _lock_keys(email, request):
-        if _increment(f"{key}:count", window) >= limit:
-            cache.set(f"{key}:until", _now() + window, timeout=window + 60)
-            cache.delete(f"{key}:count")
-
-
-def _increment(key, timeout):
-    cache.add(key, 0, timeout=timeout)
-    try:
-        return cache.incr(key)
-    except ValueError:
-        # The count expired between add and incr: this failure starts a new window.
-        cache.set(key, 1, timeout=timeout)
-        return 1
-
-
-def clear_failed_logins(email, request):
-    """A successful sign-in clears the account's count; the client's stays, so that one good
-    account cannot be used to reset the count of guesses against others."""
-    (account_key, _limit), _client = _lock_keys(email, request)
-    cache.delete(f"{account_key}:count")
-
-
-def lift_account_lockout(email):
-    """A password reset proves the mailbox: the account may sign in at once with the new
-    password, as the lockout message promises. The client addresses' counts stay."""
-    (account_key, _limit), _client = _lock_keys(email, None)
-    cache.delete_many([f"{account_key}:count", f"{account_key}:until"])
-
-
-def sign_up(*, email, password, language=""):
-    """A new publisher account: anyone may sign up as a publisher, never as staff. `language`
-    is the one they signed up in: their e-mails are written in it."""
-    with transaction.atomic():
-        return User.objects.create_user(
-            email=email, password=password, role=Role.PUBLISHER, language=language
-        )
 
 
 def remember_language(user, language):
@@ -208,8 +141,9 @@ def invitation_is_valid(user, token):
 
 def accept_invitation(user, token, password, *, language=""):
     """Set the invited person's first password, and their language if they have none yet (the
-    page's). Raises InvitationInvalid if the link no longer holds, also when it was used a
-    moment ago in another tab: the row is locked and checked again."""
+    page's). The link came to their mailbox, so their address counts as verified. Raises
+    InvitationInvalid if the link no longer holds, also when it was used a moment ago in another
+    tab: the row is locked and checked again."""
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         if not invitation_is_valid(user, token):
@@ -217,6 +151,9 @@ def accept_invitation(user, token, password, *, language=""):
         user.set_password(password)
         user.language = user.language or language
         user.save(update_fields=["password", "language"])
+        EmailAddress.objects.update_or_create(
+            user=user, email=user.email, defaults={"verified": True, "primary": True}
+        )
     return user
 
 
@@ -235,5 +172,25 @@ def deactivate_accounts(users, *, acting):
 
 
 def end_sessions(user_ids):
-    """Sign these accounts out everywhere: one indexed delete (accounts.sessions tags each row)."""
-    UserSession.objects.filter(user_id__in=user_ids).delete()
+    """Sign these accounts out everywhere: every session allauth recorded for them ends."""
+    for session in UserSession.objects.filter(user_id__in=user_ids):
+        session.end()
+
+
+# A lost authenticator app.
+
+
+@transaction.atomic
+def reset_two_factor(users, *, acting):
+    """For someone who lost their authenticator app and their recovery codes: their second
+    factor is removed and they are signed out everywhere, so that whoever holds a session
+    cannot set up a new one in their place. At the next sign-in (password only) a reviewer or
+    admin sets up a new app before any staff page opens. Never the acting admin's own (the
+    two-factor page is theirs). Returns the accounts reset."""
+    reset = list(
+        users.exclude(pk=acting.pk).filter(authenticator__isnull=False).distinct().order_by("email")
+    )
+    ids = [user.pk for user in reset]
+    Authenticator.objects.filter(user_id__in=ids).delete()
+    end_sessions(ids)
+    return reset

@@ -1,55 +1,18 @@
+from allauth.account.utils import perform_login
+from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN
-from django.db import IntegrityError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import i18n as i18n_views
-from django.views.decorators.debug import sensitive_post_parameters
 
 from accounts import services
-from accounts.forms import LoginForm, PublisherProfileForm, SignUpForm, duplicate_email_error
+from accounts.forms import PublisherProfileForm
 from accounts.tokens import invitation_token_generator
-
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
-
-
-@sensitive_post_parameters("password1", "password2")
-def sign_up(request):
-    if request.user.is_authenticated:
-        return redirect("offers:list")
-    form = SignUpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            user = services.sign_up(
-                email=form.cleaned_data["email"],
-                password=form.cleaned_data["password1"],
-                # The page's language, as LocaleMiddleware chose it: always one of LANGUAGES.
-                language=request.LANGUAGE_CODE,
-            )
-        except IntegrityError:
-            # The same address signed up a moment ago, between our check and the insert.
-            form.add_error("email", duplicate_email_error())
-            return render(request, "accounts/sign_up.html", {"form": form})
-        login(request, user, backend=MODEL_BACKEND)
-        messages.success(request, _("Welcome to Offer Desk. Start your first offer below."))
-        return redirect("offers:list")
-    return render(request, "accounts/sign_up.html", {"form": form})
-
-
-class LoginView(auth_views.LoginView):
-    form_class = LoginForm
-    redirect_authenticated_user = True
-
-
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        services.lift_account_lockout(form.user.email)
-        return response
 
 
 class InvitationView(auth_views.PasswordResetConfirmView):
@@ -76,9 +39,10 @@ class InvitationView(auth_views.PasswordResetConfirmView):
             # Used in another tab between showing this form and posting it.
             self.validlink = False
             return self.render_to_response(self.get_context_data())
-        login(self.request, user, backend=MODEL_BACKEND)
         messages.success(self.request, _("Your password is set. Welcome to Offer Desk."))
-        return redirect("review:dashboard" if user.is_reviewer else "offers:list")
+        # Through allauth, as every sign-in: the session is recorded (deactivation ends it).
+        landing = "review:dashboard" if user.is_reviewer else "offers:list"
+        return perform_login(self.request, user, redirect_url=reverse(landing))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -96,7 +60,8 @@ def profile(request):
         services.save_publisher_profile(request.user, form.cleaned_data)
         messages.success(request, _("Your publisher profile was saved."))
         return redirect("accounts:profile")
-    return render(request, "accounts/profile.html", {"form": form})
+    context = {"form": form, "two_factor": is_mfa_enabled(request.user)}
+    return render(request, "accounts/profile.html", context)
 
 
 def set_language(request):

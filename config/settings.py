@@ -45,7 +45,15 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",  # allauth's list of sessions
     "formtools",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    # Records each sign-in's session, so that deactivating an account ends them all.
+    "allauth.usersessions",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.microsoft",
     "csp",
     "django_structlog",
     "accounts",
@@ -62,10 +70,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     # After authentication: a signed-in person gets their account's language.
     "accounts.middleware.AccountLocaleMiddleware",
     "accounts.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Reviewers and admins set up two-factor authentication before they review or administer.
+    "accounts.middleware.StaffTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Content-Security-Policy on every page (CONTENT_SECURITY_POLICY below).
     "csp.middleware.CSPMiddleware",
@@ -130,18 +141,72 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 AUTH_USER_MODEL = "accounts.User"
-LOGIN_URL = "login"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "offers:list"
-LOGOUT_REDIRECT_URL = "home"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Failed sign-ins: after this many for one address or one client, that key waits this long.
-LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
-LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
+
+# Accounts (django-allauth): the e-mail address is the login; a new publisher confirms it with a
+# code sent to it before doing anything else; nothing says whether an address has an account.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = env_str("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
+if ACCOUNT_EMAIL_VERIFICATION not in ("mandatory", "optional"):
+    raise ImproperlyConfigured(
+        f"ACCOUNT_EMAIL_VERIFICATION={ACCOUNT_EMAIL_VERIFICATION!r}: use mandatory or optional."
+    )
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
+# A code that never arrived (a mail server that was down, a spam filter) can be sent again.
+ACCOUNT_EMAIL_VERIFICATION_SUPPORTS_RESEND = True
+ACCOUNT_LOGIN_BY_CODE_SUPPORTS_RESEND = True
+ACCOUNT_PREVENT_ENUMERATION = True
+# Someone else's wrong guesses can lock the password route of an account for a while, never the
+# owner out: a one-time code sent to the address signs them in all the same.
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGOUT_REDIRECT_URL = "home"
+ACCOUNT_SESSION_REMEMBER = None
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+# Every limit of the portal counts clients by the address allauth's adapter reads: the socket's,
+# or with TRUSTED_PROXY_COUNT proxies in front, the one they put in X-Forwarded-For.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Two-factor authentication: an authenticator app, with recovery codes for a lost one.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Offer Desk"
+# Sign in with Microsoft (Entra ID) when the portal is registered there; the button shows then.
+MICROSOFT_CLIENT_ID = env_str("MICROSOFT_CLIENT_ID")
+MICROSOFT_CLIENT_SECRET = env_str("MICROSOFT_CLIENT_SECRET")
+SOCIALACCOUNT_PROVIDERS = {
+    "microsoft": {
+        "APPS": (
+            [
+                {
+                    "client_id": MICROSOFT_CLIENT_ID,
+                    "secret": MICROSOFT_CLIENT_SECRET,
+                    # Work and school accounts of any organisation, not personal accounts.
+                    "settings": {"tenant": env_str("MICROSOFT_TENANT", "organizations")},
+                }
+            ]
+            if MICROSOFT_CLIENT_ID and MICROSOFT_CLIENT_SECRET
+            else []
+        ),
+    }
+}
+# A Microsoft account's e-mail address is not verified by Microsoft for us: an account is never
+# joined by its address alone (a signed-in person connects their Microsoft account instead).
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_ADAPTER = "accounts.social.SocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_VERIFICATION = "mandatory"
+
 # An invitation link (an admin made the account) works once, for this long.
 INVITATION_TIMEOUT_SECONDS = env_int("INVITATION_TIMEOUT_SECONDS", 3 * 24 * 60 * 60)
 
@@ -263,9 +328,6 @@ CELERY_BEAT_SYNC_EVERY = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 
-# Database sessions that remember whose they are, so that deactivating an account can end them
-# with one indexed delete (accounts.sessions).
-SESSION_ENGINE = "accounts.sessions"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
@@ -287,13 +349,14 @@ if not DEBUG:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # Only what the portal serves itself, and no inline script or style: an injected <script> or
-# on*= attribute does not run. Logo previews show the chosen file as a blob: image before upload.
+# on*= attribute does not run.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [csp.SELF],
         "script-src": [csp.SELF],
         "style-src": [csp.SELF],
-        "img-src": [csp.SELF, "blob:"],
+        # blob: the logo preview; data: the QR code of the authenticator set-up.
+        "img-src": [csp.SELF, "blob:", "data:"],
         "font-src": [csp.SELF],
         "connect-src": [csp.SELF],
         "object-src": [csp.NONE],

@@ -1,17 +1,15 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts import views as account_views
-from accounts.views import LoginView
 from config import health
 from offers import views as offer_views
 
 urlpatterns = [
     path("", offer_views.home, name="home"),
-    # Django's names "login" and "logout" stay global: LOGIN_URL and the auth views rely on them.
-    path("accounts/login/", LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # django-allauth: sign-up, sign-in (by password or by a code), e-mail verification, password
+    # reset, two-factor authentication, sessions, Microsoft.
+    path("accounts/", include("allauth.urls")),
     path("accounts/", include("accounts.urls")),
     path("offers/", include("offers.urls")),
     path("review/", include("review.urls")),

@@ -5,6 +5,8 @@ import uuid
 from decimal import Decimal
 
 import factory
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
@@ -35,13 +37,40 @@ def png_upload(width, height, name="logo.png"):
     return SimpleUploadedFile(name, png_bytes(width, height), content_type="image/png")
 
 
+# The authenticator app of every reviewer and admin of the tests: the portal requires one of
+# them (accounts.middleware.StaffTwoFactorMiddleware). Tests and benchmarks compute its codes
+# with pyotp.TOTP(TOTP_SECRET).now().
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def give_two_factor(user, secret=TOTP_SECRET):
+    """An authenticator app set up for `user`, as allauth's set-up page records it."""
+    TOTP.activate(user, secret)
+    return user
+
+
 class UserFactory(factory.django.DjangoModelFactory):
+    """A person with a verified address. Reviewers and admins have two-factor authentication
+    set up, unless a test says two_factor=False."""
+
     class Meta:
         model = User
+        skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"user{n}@example.com")
     role = Role.PUBLISHER
     password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def verified_address(user, create, extracted, **kwargs):
+        if create and extracted is not False:
+            EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+
+    @factory.post_generation
+    def two_factor(user, create, extracted, **kwargs):
+        staff = user.role in (Role.REVIEWER, Role.ADMIN)
+        if create and (extracted if extracted is not None else staff):
+            give_two_factor(user)
 
 
 class PublisherProfileFactory(factory.django.DjangoModelFactory):

@@ -1,16 +1,22 @@
 """The first administrator, and the Django admin's user list: columns, search, actions, roles,
 and sessions that end with the account. (Invitations: test_invitations.py.)"""
 
+import pyotp
 import pytest
+from allauth.mfa.models import Authenticator
+from allauth.usersessions.models import UserSession
 from django.contrib import auth
+from django.contrib.admin.models import LogEntry
 from django.contrib.messages import get_messages
+from django.contrib.sessions.models import Session
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from accounts.models import Role, User, UserSession
-from tests.factories import PublisherProfileFactory, UserFactory
+from accounts.models import Role, User
+from tests.factories import PublisherProfileFactory, UserFactory, give_two_factor
+from tests.signing_in import SECOND_FACTOR_URL, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +30,7 @@ def change_url(user):
 
 @pytest.fixture
 def root(db):
-    return User.objects.create_superuser("root@example.com", ADMIN_PASSWORD)
+    return give_two_factor(User.objects.create_superuser("root@example.com", ADMIN_PASSWORD))
 
 
 @pytest.fixture
@@ -68,10 +74,23 @@ def test_the_superuser_from_the_command_line_logs_in_and_reaches_the_admin(clien
     call_command("createsuperuser", "--noinput", verbosity=0)
 
     response = client.post(
-        "/accounts/login/", {"username": "root@example.com", "password": ADMIN_PASSWORD}
+        "/accounts/login/", {"login": "root@example.com", "password": ADMIN_PASSWORD}
     )
-
     assert response["Location"] == "/offers/"
+
+    # The admin waits until the first administrator has set up an authenticator app, which
+    # (as every change to how an account signs in) asks for the password once more.
+    assert client.get(USERS_URL)["Location"] == "/accounts/2fa/totp/activate/"
+    response = client.get("/accounts/2fa/totp/activate/")
+    assert (
+        response["Location"]
+        == "/accounts/reauthenticate/?next=%2Faccounts%2F2fa%2Ftotp%2Factivate%2F"
+    )
+    response = client.post(response["Location"], {"password": ADMIN_PASSWORD})
+    assert response["Location"] == "/accounts/2fa/totp/activate/"
+    secret = client.get("/accounts/2fa/totp/activate/").context["form"].secret
+    response = client.post("/accounts/2fa/totp/activate/", {"code": pyotp.TOTP(secret).now()})
+    assert response["Location"] == "/accounts/2fa/recovery-codes/"
     assert client.get(USERS_URL).status_code == 200
 
 
@@ -120,16 +139,19 @@ def test_an_anonymous_visitor_is_sent_to_the_admin_login(client):
     assert client.get(USERS_URL)["Location"] == "/admin/login/?next=/admin/accounts/user/"
 
 
-def test_a_publisher_cannot_log_in_through_the_admin_login(client, alice, password):
+def test_the_admin_login_is_the_portal_login_with_its_throttling_and_second_factor(client):
+    response = client.get("/admin/login/?next=/admin/")
+
+    assert response["Location"] == "/accounts/login/?next=%2Fadmin%2F"
+
+
+def test_a_publisher_who_logs_in_for_the_admin_still_gets_403(client, alice, password):
     response = client.post(
-        "/admin/login/?next=/admin/", {"username": "alice@example.com", "password": password}
+        "/accounts/login/?next=/admin/", {"login": "alice@example.com", "password": password}
     )
 
-    assert response.status_code == 200
-    assert response.context["form"].non_field_errors() == [
-        "Please enter the correct e-mail address and password for a staff account. Note that "
-        "both fields may be case-sensitive."
-    ]
+    assert response["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 403
 
 
 # The user list.
@@ -145,6 +167,7 @@ def test_the_user_list_shows_email_role_and_company(admin_client, alice, reviewe
         "company",
         "active",
         "password set",
+        "second factor",
         "last login",
         "date joined",
     ]
@@ -210,8 +233,9 @@ def test_the_user_list_makes_the_same_queries_for_1_user_as_for_20(admin_client)
     twenty_users = list_queries(admin_client)
 
     assert User.objects.count() == 20
-    # The session, the signed-in admin, two counts and one page of users with their profiles.
-    assert only_the_admin == twenty_users == 5
+    # The session, the signed-in admin, whether they have a second factor, two counts and one
+    # page of users with their profiles.
+    assert only_the_admin == twenty_users == 6
 
 
 # Actions.
@@ -250,12 +274,11 @@ def test_a_deactivated_publisher_can_no_longer_log_in(admin_client, client, alic
     deactivate(admin_client, alice)
     admin_client.post("/accounts/logout/")
 
-    response = client.post(
-        "/accounts/login/", {"username": "alice@example.com", "password": password}
-    )
+    response = client.post("/accounts/login/", {"login": "alice@example.com", "password": password})
 
-    assert response.status_code == 200
+    assert response["Location"] == "/accounts/inactive/"
     assert auth.get_user(client).is_authenticated is False
+    assert "This account is inactive." in client.get("/accounts/inactive/").content.decode()
 
 
 def test_the_activate_action_activates_the_selected_accounts(admin_client, alice):
@@ -269,6 +292,53 @@ def test_the_activate_action_activates_the_selected_accounts(admin_client, alice
     assert [str(m) for m in get_messages(response.wsgi_request)] == ["1 account activated."]
     alice.refresh_from_db()
     assert alice.is_active is True
+
+
+def reset_two_factor(client, *users):
+    return client.post(
+        USERS_URL,
+        {"action": "reset_two_factor", "_selected_action": [u.pk for u in users], "index": "0"},
+    )
+
+
+def test_the_list_shows_who_has_a_second_factor(admin_client, alice, reviewer):
+    response = admin_client.get(USERS_URL)
+
+    model_admin = response.context["cl"].model_admin
+    assert {
+        user.email: model_admin.has_two_factor(user) for user in response.context["cl"].result_list
+    } == {"alice@example.com": False, "rita@example.com": True, "root@example.com": True}
+
+
+def test_resetting_a_lost_second_factor_signs_the_reviewer_out_and_asks_for_a_new_one(
+    admin_client, root, password
+):
+    rita = UserFactory(email="rita@example.com", role=Role.REVIEWER)
+    rita_browser = signed_in(rita, password)
+    assert rita_browser.get("/review/").status_code == 200
+
+    response = reset_two_factor(admin_client, rita, root)
+
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "Two-factor authentication reset for 1 account; it is signed out everywhere."
+    ]
+    assert Authenticator.objects.filter(user=rita).exists() is False
+    assert Authenticator.objects.filter(user=root).exists() is True
+    assert LogEntry.objects.get(object_id=str(rita.pk)).get_change_message() == (
+        "Two-factor authentication reset."
+    )
+    assert rita_browser.get("/review/")["Location"] == "/accounts/login/?next=/review/"
+    # Her next sign-in takes the password alone, then sends her to set up a new app.
+    browser = signed_in(rita, password)
+    assert browser.get("/review/")["Location"] == "/accounts/2fa/totp/activate/"
+
+
+def test_a_reviewer_cannot_reset_anyones_second_factor(client, reviewer, root):
+    client.force_login(reviewer)
+
+    reset_two_factor(client, root)
+
+    assert Authenticator.objects.filter(user=root).exists() is True
 
 
 # Roles through the change form: staff status follows the role.
@@ -326,6 +396,8 @@ def test_making_a_publisher_an_admin_lets_them_manage_accounts(admin_client, cli
     assert (alice.role, alice.is_staff, alice.is_superuser) == (Role.ADMIN, True, True)
     assert alice.publisher_profile.company_name == "Alice Apps"
     client.force_login(alice)
+    assert client.get(USERS_URL)["Location"] == "/accounts/2fa/totp/activate/"
+    give_two_factor(alice)
     assert client.get(USERS_URL).status_code == 200
 
 
@@ -340,8 +412,7 @@ def test_an_e_mail_address_typed_in_the_admin_is_stored_lowercase_and_unique(
     taken = {**change_form_data(bob, "publisher"), "email": "ALICE.NEW@example.com"}
     response = admin_client.post(change_url(bob), taken)
     assert response.context["adminform"].form.errors["email"] == [
-        "An account with this e-mail address already exists. Log in, or reset the password "
-        "if you have forgotten it."
+        "An account with this e-mail address already exists."
     ]
 
 
@@ -428,9 +499,13 @@ def test_a_reviewer_cannot_change_a_role_or_deactivate_an_account(client, review
 # Deactivation ends the account's sessions.
 
 
-def signed_in(user):
+def signed_in(user, password):
+    """A browser signed in through the login page, as a person would: that is what records the
+    session row (force_login would not)."""
     browser = Client()
-    browser.force_login(user)
+    response = sign_in(browser, user.email, password)
+    assert response.status_code == 302, response
+    assert response["Location"] != SECOND_FACTOR_URL
     return browser
 
 
@@ -439,38 +514,37 @@ def session_owners():
 
 
 def test_each_session_row_records_whose_it_is(alice, bob, password):
-    signed_in(alice)
-    through_the_login_page = Client()
-    through_the_login_page.post(
-        "/accounts/login/", {"username": "bob@example.com", "password": password}
-    )
+    signed_in(alice, password)
+    signed_in(bob, password)
     Client().get("/accounts/login/")  # an anonymous visitor has no session row at all
 
     assert session_owners() == ["alice@example.com", "bob@example.com"]
 
 
 def test_a_deactivated_user_is_signed_out_on_the_next_request_and_the_session_is_gone(
-    admin_client, alice
+    admin_client, alice, password
 ):
-    alice_browser = signed_in(alice)
+    alice_browser = signed_in(alice, password)
     assert alice_browser.get("/offers/").status_code == 200
-    assert session_owners() == ["alice@example.com", "root@example.com"]
+    assert session_owners() == ["alice@example.com"]
 
     deactivate(admin_client, alice)
 
-    assert session_owners() == ["root@example.com"]
+    assert session_owners() == []
     response = alice_browser.get("/offers/")
     assert response.status_code == 302
     assert response["Location"] == "/accounts/login/?next=/offers/"
 
 
-def test_deactivation_ends_every_session_of_the_account_and_no_other(admin_client, alice, bob):
-    at_work, at_home = signed_in(alice), signed_in(alice)
-    bob_browser = signed_in(bob)
+def test_deactivation_ends_every_session_of_the_account_and_no_other(
+    admin_client, alice, bob, password
+):
+    at_work, at_home = signed_in(alice, password), signed_in(alice, password)
+    bob_browser = signed_in(bob, password)
 
     deactivate(admin_client, alice)
 
-    assert session_owners() == ["bob@example.com", "root@example.com"]
+    assert session_owners() == ["bob@example.com"]
     assert at_work.get("/offers/").status_code == 302
     assert at_home.get("/offers/").status_code == 302
     assert bob_browser.get("/offers/").status_code == 200
@@ -479,23 +553,23 @@ def test_deactivation_ends_every_session_of_the_account_and_no_other(admin_clien
 def test_a_session_whose_key_changed_with_a_password_change_also_ends(
     admin_client, alice, password
 ):
-    alice_browser = signed_in(alice)
+    alice_browser = signed_in(alice, password)
     first_key = alice_browser.session.session_key
     new_password = "Ember-willow-compass-62"
     alice_browser.post(
         "/accounts/password/change/",
-        {"old_password": password, "new_password1": new_password, "new_password2": new_password},
+        {"oldpassword": password, "password1": new_password, "password2": new_password},
     )
     assert alice_browser.session.session_key != first_key
 
     deactivate(admin_client, alice)
 
-    assert session_owners() == ["root@example.com"]
+    assert session_owners() == []
     assert alice_browser.get("/offers/")["Location"] == "/accounts/login/?next=/offers/"
 
 
-def test_unticking_active_on_the_change_form_also_ends_the_sessions(admin_client, alice):
-    alice_browser = signed_in(alice)
+def test_unticking_active_on_the_change_form_also_ends_the_sessions(admin_client, alice, password):
+    alice_browser = signed_in(alice, password)
     data = change_form_data(alice, "publisher")
     del data["is_active"]
 
@@ -504,30 +578,31 @@ def test_unticking_active_on_the_change_form_also_ends_the_sessions(admin_client
     assert response["Location"] == USERS_URL
     alice.refresh_from_db()
     assert alice.is_active is False
-    assert session_owners() == ["root@example.com"]
+    assert session_owners() == []
     assert alice_browser.get("/offers/")["Location"] == "/accounts/login/?next=/offers/"
 
 
-def test_saving_an_active_account_keeps_its_sessions(admin_client, alice):
-    signed_in(alice)
+def test_saving_an_active_account_keeps_its_sessions(admin_client, alice, password):
+    signed_in(alice, password)
 
     admin_client.post(change_url(alice), change_form_data(alice, "publisher"))
 
-    assert session_owners() == ["alice@example.com", "root@example.com"]
+    assert session_owners() == ["alice@example.com"]
 
 
-def test_deleting_an_account_deletes_its_sessions(alice):
-    signed_in(alice)
+def test_deleting_an_account_deletes_its_sessions(alice, password):
+    signed_in(alice, password)
 
     alice.delete()
 
     assert session_owners() == []
 
 
-def test_an_expired_session_row_is_cleared_by_clearsessions(alice):
-    signed_in(alice)
-    UserSession.objects.update(expire_date="2000-01-01T00:00:00Z")
+def test_an_expired_session_is_cleared_by_clearsessions_and_drops_from_the_list(alice, password):
+    signed_in(alice, password)
+    Session.objects.update(expire_date="2000-01-01T00:00:00Z")
 
     call_command("clearsessions")
 
-    assert UserSession.objects.exists() is False
+    assert Session.objects.exists() is False
+    assert UserSession.objects.purge_and_list(alice) == []

@@ -46,7 +46,7 @@ def test_an_anonymous_choice_lives_in_a_cookie_and_is_the_sign_up_language(clien
     client.post("/i18n/setlang/", {"language": "nl", "next": "/"})
 
     client.post(
-        "/accounts/sign-up/",
+        "/accounts/signup/",
         {"email": "nieuw@example.nl", "password1": password, "password2": password},
     )
 

@@ -4,6 +4,8 @@ the wizard, the status page, "My offers", the review queue and the reviewer's of
 axe checks what a machine can: contrast, names, labels, landmarks, ids, ARIA. The keyboard,
 reflow and language tests beside this file cover what it cannot."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -17,6 +19,7 @@ from tests.browser.pages import (
     sign_in,
 )
 from tests.browser.test_publisher_journey import png_file, save_and_continue
+from tests.signing_in import mailed_code, totp_code
 
 pytestmark = pytest.mark.browser
 
@@ -170,4 +173,79 @@ def test_the_review_queue_and_offer_page_have_no_serious_violations(page, seeded
     for name in ("changes_needed", "changes_requested", "in_review"):
         page.goto(f"/review/offers/{getattr(seeded, name).pk}/")
         audit.check(f"review page: {name}")
+    audit.assert_clean()
+
+
+def test_the_account_pages_of_django_allauth_have_no_serious_violations(
+    page, live_server, mailoutbox
+):
+    """Sign-up, codes, sign-in and the second factor, passwords, sessions: allauth's pages in
+    the portal's layout and elements (templates/allauth/)."""
+    audit = Audit(page)
+    for where, url in [
+        ("sign-in", "/accounts/login/"),
+        ("sign-up", "/accounts/signup/"),
+        ("forgotten password", "/accounts/password/reset/"),
+        ("sign-in code", "/accounts/login/code/"),
+    ]:
+        page.goto(url)
+        audit.check(where)
+    for language in ("nl", "zh-hant"):
+        page.context.add_cookies(
+            [{"name": "django_language", "value": language, "url": live_server.url}]
+        )
+        page.goto("/accounts/login/")
+        expect(page.locator("html")).to_have_attribute("lang", language)
+        audit.check(f"sign-in in {language}")
+    page.context.clear_cookies()
+
+    page.goto("/accounts/login/")
+    page.get_by_role("button", name="Sign In", exact=True).click()
+    assert_errors_are_announced(page)
+    audit.check("sign-in with errors")
+    page.goto("/accounts/signup/")
+    page.get_by_label("Email", exact=True).fill("nina@example.com")
+    page.get_by_label("Password", exact=True).fill("password")
+    page.get_by_role("button", name="Sign Up", exact=True).click()
+    assert_errors_are_announced(page)
+    audit.check("sign-up with errors")
+
+    strong = "Ember-willow-compass-62"
+    page.get_by_label("Password", exact=True).fill(strong)
+    page.get_by_label("Password (again)", exact=True).fill(strong)
+    page.get_by_role("button", name="Sign Up", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/accounts/confirm-email/$"))
+    audit.check("the code of a new address")
+    page.get_by_label("Code", exact=True).fill(mailed_code(mailoutbox[-1]))
+    page.get_by_role("button", name="Confirm", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/offers/$"))
+
+    for where, url in [
+        ("profile with security", "/accounts/profile/"),
+        ("two-factor overview", "/accounts/2fa/"),
+        ("sessions", "/accounts/sessions/"),
+        ("e-mail addresses", "/accounts/email/"),
+        ("change password", "/accounts/password/change/"),
+    ]:
+        page.goto(url)
+        audit.check(where)
+    page.goto("/accounts/2fa/totp/activate/")
+    audit.check("confirm the password once more")
+    page.get_by_label("Password", exact=True).fill(strong)
+    page.get_by_role("button", name="Confirm", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/accounts/2fa/totp/activate/$"))
+    audit.check("authenticator app set-up")
+    secret = page.locator("#authenticator_secret").input_value()
+    page.get_by_label("Authenticator code", exact=True).fill(totp_code(secret))
+    page.get_by_role("button", name="Activate", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/accounts/2fa/recovery-codes/$"))
+    audit.check("recovery codes")
+
+    page.get_by_role("button", name="Sign out", exact=True).click()
+    page.goto("/accounts/login/")
+    page.get_by_label("Email", exact=True).fill("nina@example.com")
+    page.get_by_label("Password", exact=True).fill(strong)
+    page.get_by_role("button", name="Sign In", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/$"))
+    audit.check("second step of signing in")
     audit.assert_clean()

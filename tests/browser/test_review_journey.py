@@ -31,6 +31,7 @@ from tests.browser.test_publisher_journey import (
     save_and_continue,
 )
 from tests.factories import PASSWORD, UserFactory
+from tests.signing_in import mailed_code
 from tests.worker_process import celery_worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
@@ -100,13 +101,13 @@ def worker(shared_services, transactional_db, live_server, publisher_site, setti
 
 
 def test_a_publisher_fixes_what_the_reviewer_asked_and_the_offer_is_approved(
-    worker, page, new_page, screenshot, publisher_site, mail_folder, tmp_path
+    worker, page, new_page, screenshot, publisher_site, mail_folder, tmp_path, mailoutbox
 ):
     publisher = page
     reviewer_account = UserFactory(email=REVIEWER, role=Role.REVIEWER)
 
     # 1. The publisher signs up, fills the whole wizard and submits.
-    sign_up(publisher)
+    sign_up(publisher, mailoutbox)
     fill_the_wizard(publisher, site=publisher_site, tmp_path=tmp_path)
     screenshot("publisher-review-step")
     publisher.get_by_role("button", name="Submit offer", exact=True).click()
@@ -118,7 +119,7 @@ def test_a_publisher_fixes_what_the_reviewer_asked_and_the_offer_is_approved(
     reload_until_status(publisher, "In review", worker)
     expect(publisher.locator(".checks tbody .badge")).to_have_text(["Passed"] * 7)
     screenshot("publisher-in-review")
-    publisher.get_by_role("button", name="Log out", exact=True).click()
+    publisher.get_by_role("button", name="Sign out", exact=True).click()
 
     # 3. A reviewer finds it in the queue, takes it on and asks for a change.
     reviewer = new_page()
@@ -233,12 +234,14 @@ def test_a_publisher_fixes_what_the_reviewer_asked_and_the_offer_is_approved(
     assert offer.assigned_to == reviewer_account
 
 
-def sign_up(page):
-    page.goto("/accounts/sign-up/")
-    page.get_by_label("E-mail address", exact=True).fill(PUBLISHER)
+def sign_up(page, mailoutbox):
+    page.goto("/accounts/signup/")
+    page.get_by_label("Email", exact=True).fill(PUBLISHER)
     page.get_by_label("Password", exact=True).fill(PUBLISHER_PASSWORD)
-    page.get_by_label("Password confirmation", exact=True).fill(PUBLISHER_PASSWORD)
-    page.get_by_role("button", name="Sign up", exact=True).click()
+    page.get_by_label("Password (again)", exact=True).fill(PUBLISHER_PASSWORD)
+    page.get_by_role("button", name="Sign Up", exact=True).click()
+    page.get_by_label("Code", exact=True).fill(mailed_code(mailoutbox[-1]))
+    page.get_by_role("button", name="Confirm", exact=True).click()
     expect(page).to_have_url(re.compile(r"/offers/$"))
 
 

@@ -20,6 +20,16 @@ SEND_AN_ERROR = (
 )
 
 
+def decoded(body, encoding):
+    """The SDK compresses with brotli when the module is installed (locust brings it), else
+    with gzip."""
+    if encoding == "br":
+        import brotli  # noqa: PLC0415 - only there when the SDK chose it
+
+        return brotli.decompress(body)
+    return gzip.decompress(body) if encoding == "gzip" else body
+
+
 @contextmanager
 def collector():
     """An HTTP server on 127.0.0.1 that keeps the bodies POSTed to it."""
@@ -28,8 +38,7 @@ def collector():
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_POST(self):
             body = self.rfile.read(int(self.headers["Content-Length"]))
-            if self.headers.get("Content-Encoding") == "gzip":
-                body = gzip.decompress(body)
+            body = decoded(body, self.headers.get("Content-Encoding"))
             received.append((self.path, body.decode(errors="replace")))
             self.send_response(200)
             self.end_headers()

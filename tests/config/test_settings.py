@@ -421,10 +421,32 @@ def test_the_tests_run_with_production_security_but_no_https_redirect(settings):
     assert settings.X_FRAME_OPTIONS == "DENY"
 
 
-def test_the_lockout_defaults_and_the_user_model(settings):
-    assert settings.LOGIN_FAILURE_LIMIT == 5
-    assert settings.LOGIN_LOCKOUT_SECONDS == 900
+def test_the_user_model_and_allauth_defaults(settings):
     assert settings.AUTH_USER_MODEL == "accounts.User"
+    assert settings.ACCOUNT_EMAIL_VERIFICATION == "mandatory"
+    assert settings.ACCOUNT_PREVENT_ENUMERATION is True
+    assert settings.ALLAUTH_TRUSTED_PROXY_COUNT == 0
+
+
+def test_behind_the_proxy_of_the_compose_file_the_client_address_is_the_forwarded_one(tmp_path):
+    result = run_manage(
+        tmp_path,
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; print(settings.ALLAUTH_TRUSTED_PROXY_COUNT)",
+        DEBUG="1",
+        TRUSTED_PROXY_COUNT="1",
+    )
+
+    assert (result.returncode, result.stdout) == (0, "1\n")
+
+
+def test_an_unknown_e_mail_verification_mode_stops_the_start(tmp_path):
+    result = run_manage(tmp_path, "check", DEBUG="1", ACCOUNT_EMAIL_VERIFICATION="none")
+
+    assert result.returncode == 1
+    assert "ACCOUNT_EMAIL_VERIFICATION='none': use mandatory or optional." in result.stderr
 
 
 def test_with_a_bucket_uploads_go_to_the_object_store(tmp_path):

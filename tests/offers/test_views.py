@@ -18,8 +18,8 @@ def test_home_page_explains_the_portal_and_links_to_sign_up_and_log_in(client):
     html = client.get(reverse("home")).content.decode()
 
     assert "Publish your Dynamics 365 for Customer Engagement app" in html
-    assert f'href="{reverse("accounts:sign_up")}"' in html
-    assert f'href="{reverse("login")}"' in html
+    assert f'href="{reverse("account_signup")}"' in html
+    assert f'href="{reverse("account_login")}"' in html
 
 
 def test_a_signed_in_publisher_always_has_my_offers_new_offer_and_log_out(alice_client):
@@ -27,7 +27,7 @@ def test_a_signed_in_publisher_always_has_my_offers_new_offer_and_log_out(alice_
 
     assert f'<a href="{reverse("offers:list")}">My offers</a>' in html
     assert f'<a href="{reverse("offers:new")}">New offer</a>' in html
-    assert ">Log out</button>" in html
+    assert ">Sign out</button>" in html
 
 
 def test_my_offers_lists_only_my_own_offers_newest_first(alice_client, alice, bob):
@@ -155,7 +155,10 @@ def test_pages_ask_an_anonymous_visitor_to_log_in(client, draft):
         reverse("offers:logo", kwargs={"pk": draft.pk, "slot": "40x40"}),
     ):
         response = client.get(url)
-        assert (response.status_code, response["Location"].split("?")[0]) == (302, reverse("login"))
+        assert (response.status_code, response["Location"].split("?")[0]) == (
+            302,
+            reverse("account_login"),
+        )
 
 
 def test_only_the_re_encoded_copy_of_a_logo_is_ever_served(alice_client, alice):

@@ -112,7 +112,10 @@ def test_only_the_owner_may_withdraw_everyone_else_gets_404(client, request, in_
 def test_an_anonymous_visitor_is_asked_to_log_in(client, in_review):
     response = client.post(withdraw_url(in_review), CONFIRMED)
 
-    assert (response.status_code, response["Location"].split("?")[0]) == (302, reverse("login"))
+    assert (response.status_code, response["Location"].split("?")[0]) == (
+        302,
+        reverse("account_login"),
+    )
     assert status_of(in_review) == OfferStatus.IN_REVIEW
 
 

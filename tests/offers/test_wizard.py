@@ -65,9 +65,9 @@ def test_each_valid_step_is_in_the_database_before_the_next_one(alice_client, al
 def test_resuming_after_logout_opens_the_first_incomplete_step(client, alice, password):
     offer = OfferFactory(owner=alice, support_model="", with_logos=False)
     client.force_login(alice)
-    client.post(reverse("logout"))
+    client.post(reverse("account_logout"))
 
-    client.post(reverse("login"), {"username": "alice@example.com", "password": password})
+    client.post(reverse("account_login"), {"login": "alice@example.com", "password": password})
     response = client.get(reverse("offers:wizard_resume", kwargs={"pk": offer.pk}))
 
     assert response["Location"] == step_url(offer, "business")
@@ -80,7 +80,7 @@ def test_a_draft_continues_on_another_device(client, django_user_model, alice, p
     post_step(laptop, offer, "business", BUSINESS)
 
     phone = Client()
-    phone.post(reverse("login"), {"username": "alice@example.com", "password": password})
+    phone.post(reverse("account_login"), {"login": "alice@example.com", "password": password})
     response = phone.get(step_url(offer, "marketing"))
 
     assert response.status_code == 200
@@ -235,7 +235,7 @@ def test_an_anonymous_visitor_is_sent_to_log_in(client, draft):
     response = client.get(step_url(draft, "technical"))
 
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login") + "?next=")
+    assert response["Location"].startswith(reverse("account_login") + "?next=")
 
 
 def test_an_unknown_step_answers_404(alice_client, draft):

@@ -113,7 +113,10 @@ def test_publishers_get_403_on_every_review_page_even_for_their_own_offer(
 def test_an_anonymous_visitor_is_asked_to_log_in(client, in_review, method, name, kwargs):
     response = getattr(client, method)(url(name, in_review, **kwargs))
 
-    assert (response.status_code, response["Location"].split("?")[0]) == (302, reverse("login"))
+    assert (response.status_code, response["Location"].split("?")[0]) == (
+        302,
+        reverse("account_login"),
+    )
 
 
 @pytest.mark.parametrize(("method", "name", "kwargs"), REVIEW_REQUESTS)
