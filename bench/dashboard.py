@@ -71,6 +71,8 @@ def configure_django():
     os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
     # Always the production stack: DEBUG changes the security settings and logs every query.
     os.environ["DEBUG"] = "0"
+    # The report, not a JSON line for each of the requests it times.
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
     warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
 
     import django
@@ -146,11 +148,14 @@ def seed(specs):
     """Reviewers, then the publishers, profiles, offers and checks of these specs, in bulk."""
     from accounts.models import PublisherProfile, Role, User
     from offers.models import Offer
+    from tests.factories import give_two_factor
 
     reviewers = User.objects.bulk_create(
         User(email=f"reviewer{n}@{BENCH_DOMAIN}", role=Role.REVIEWER, password="!")
         for n in range(REVIEWERS)
     )
+    for reviewer in reviewers:
+        give_two_factor(reviewer)  # the queue opens only for a reviewer with a second factor
     owner_numbers = sorted({number // OFFERS_PER_PUBLISHER for number, *_rest in specs})
     owners = User.objects.bulk_create(
         User(email=f"publisher{n}@{BENCH_DOMAIN}", password="!") for n in owner_numbers

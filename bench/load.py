@@ -239,10 +239,13 @@ def run_locust(tmp_dir, port, site_url, *, paced):
         "--loglevel",
         "WARNING",
     ]
+    from tests.factories import TOTP_SECRET
+
     env = {
         **os.environ,
         "LOAD_PACED": "1" if paced else "0",
         "LOAD_PASSWORD": PASSWORD,
+        "LOAD_TOTP_SECRET": TOTP_SECRET,
         "LOAD_DOMAIN": DOMAIN,
         "LOAD_SITE_URL": site_url,
     }

@@ -7,7 +7,8 @@
 
 People wait 1 to 3 seconds between pages (LOAD_PACED=1) or not at all (LOAD_PACED=0, to find the
 most requests per second the machine serves). Everything else comes from the environment that
-bench/load.py sets: LOAD_PASSWORD, LOAD_SITE_URL (the publishers' own pages), LOAD_DOMAIN.
+bench/load.py sets: LOAD_PASSWORD, LOAD_TOTP_SECRET (the reviewers' authenticator app),
+LOAD_SITE_URL (the publishers' own pages), LOAD_DOMAIN.
 """
 
 import io
@@ -16,12 +17,14 @@ import os
 import random
 import re
 
+import pyotp
 from locust import HttpUser, between, constant, task
 from PIL import Image
 
 PACED = os.environ.get("LOAD_PACED", "1") == "1"
 WAIT = between(1, 3) if PACED else constant(0)
 PASSWORD = os.environ.get("LOAD_PASSWORD", "")
+TOTP_SECRET = os.environ.get("LOAD_TOTP_SECRET", "")
 SITE = os.environ.get("LOAD_SITE_URL", "http://127.0.0.1")
 DOMAIN = os.environ.get("LOAD_DOMAIN", "load.invalid")
 SEARCHES = ("Contoso", "Route", "Field", "zzz-nothing")
@@ -88,11 +91,19 @@ class Person(HttpUser):
     def on_start(self):
         self.email = self.email_pattern.format(n=next(self.numbers), domain=DOMAIN)
         page = self.client.get("/accounts/login/", name="sign in: form")
-        self.client.post(
+        answer = self.client.post(
             "/accounts/login/",
-            {"csrfmiddlewaretoken": _token(page), "username": self.email, "password": PASSWORD},
+            {"csrfmiddlewaretoken": _token(page), "login": self.email, "password": PASSWORD},
             name="sign in: post",
+            allow_redirects=False,
         )
+        if answer.headers.get("Location") == "/accounts/2fa/authenticate/":
+            # A reviewer's second step: the code their authenticator app shows now.
+            self.post(
+                "/accounts/2fa/authenticate/",
+                {"code": pyotp.TOTP(TOTP_SECRET).now()},
+                name="sign in: second factor",
+            )
 
     def post(self, url, data, name, files=None):
         page_token = self.client.cookies.get("csrftoken", "")

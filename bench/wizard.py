@@ -49,6 +49,8 @@ def configure_django(tmp_dir):
     os.environ["CELERY_TASK_ALWAYS_EAGER"] = "0"
     # Always the production stack: DEBUG changes the security settings and logs every query.
     os.environ["DEBUG"] = "0"
+    # The report, not a JSON line for each of the requests it times.
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
     # Never the real uploads or var/: everything the run writes lands in tmp_dir.
     os.environ["MEDIA_ROOT"] = str(tmp_dir / "media")
     os.environ["VAR_DIR"] = str(tmp_dir / "var")
