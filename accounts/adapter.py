@@ -28,6 +28,13 @@ class AccountAdapter(DefaultAccountAdapter):
         ),
     }
 
+    def _get_login_attempts_cache_key(self, request, **credentials):
+        """Failed sign-ins count per account, whatever the request calls the site. allauth's
+        own key joins the Host header (with Django's sites framework off, the site is the
+        request's host), so an attacker varying its port (example.com:1, :2, ...) would get a
+        fresh count each time. One portal, one count: the address alone."""
+        return credentials.get("email", credentials.get("username", "")).lower()
+
     def save_user(self, request, user, form, commit=True):
         """Anyone who signs up is a publisher, never staff (reviewers and admins are invited);
         their e-mails are written in the language of the page they signed up on."""

@@ -73,6 +73,23 @@ def test_a_wrong_code_is_refused_next_to_the_field_and_the_right_one_still_works
     assert client.post(CONFIRM_URL, {"code": mailed_code(mailoutbox[0])})["Location"] == "/offers/"
 
 
+def test_a_publisher_who_left_before_typing_the_code_is_asked_for_it_at_the_next_sign_in(
+    client, mailoutbox
+):
+    sign_up(Client())
+    cache.clear()  # later: allauth mails an address one code every 10 seconds at most
+
+    response = sign_in(client, "nina@example.com", NEW_PASSWORD)
+
+    assert response["Location"] == CONFIRM_URL
+    page = client.get(CONFIRM_URL)
+    assert "We've sent a code to" in page.text
+    assert "Request new code" in page.text
+    assert auth.get_user(client).is_authenticated is False
+    code = mailed_code(mailoutbox[-1])
+    assert client.post(CONFIRM_URL, {"code": code})["Location"] == "/offers/"
+
+
 def test_signing_up_with_a_taken_address_looks_the_same_and_warns_its_owner(
     client, alice, mailoutbox
 ):
@@ -153,6 +170,17 @@ def test_after_five_wrong_passwords_the_password_route_pauses_but_a_mailed_code_
     response = owner.post(CODE_CONFIRM_URL, {"code": mailed_code(mailoutbox[-1])})
     assert response["Location"] == "/offers/"
     assert auth.get_user(owner) == alice
+
+
+def test_guesses_count_per_account_whatever_host_name_they_are_sent_to(alice):
+    for port in range(1, 6):
+        Client(HTTP_HOST=f"testserver:{port}").post(
+            "/accounts/login/", {"login": "alice@example.com", "password": "guess"}
+        )
+
+    response = sign_in(Client(), "alice@example.com")
+
+    assert response.context["form"].non_field_errors() == [PAUSED]
 
 
 def test_a_code_for_an_unknown_address_looks_the_same_and_signs_nobody_in(client, mailoutbox):
