@@ -179,8 +179,12 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 # Every limit of the portal counts clients by the address allauth's adapter reads: the socket's,
 # or with TRUSTED_PROXY_COUNT proxies in front, the one they put in X-Forwarded-For.
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
-# Two-factor authentication: an authenticator app, with recovery codes for a lost one.
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Two-factor authentication: an authenticator app, with recovery codes for a lost one, and
+# passkeys (security keys, Windows Hello, a phone), which also sign in without the password.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+# Browsers allow passkeys on http://localhost; allauth's check of the origin only with DEBUG.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 MFA_TOTP_ISSUER = "Offer Desk"
 # Sign in with Microsoft (Entra ID) when the portal is registered there; the button shows then.
 MICROSOFT_CLIENT_ID = env_str("MICROSOFT_CLIENT_ID")

@@ -240,6 +240,10 @@ def test_the_account_pages_of_django_allauth_have_no_serious_violations(
     page.get_by_role("button", name="Activate", exact=True).click()
     expect(page).to_have_url(re.compile(r"/accounts/2fa/recovery-codes/$"))
     audit.check("recovery codes")
+    page.goto("/accounts/2fa/webauthn/add/")
+    audit.check("add a passkey")
+    page.goto("/accounts/2fa/webauthn/")
+    audit.check("passkeys")
 
     page.get_by_role("button", name="Sign out", exact=True).click()
     page.goto("/accounts/login/")
