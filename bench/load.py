@@ -67,6 +67,9 @@ def configure_environment(tmp_dir, site_url, store, port):
             "SITE_URL": f"http://127.0.0.1:{port}",
             # No TLS on this machine: the documented plain-HTTP mode.
             "PLAIN_HTTP": "1",
+            # As behind Caddy: each person has an address of their own (locust sends it), so
+            # allauth's per-address limits (30 sign-ins a minute) apply to each, not to all.
+            "TRUSTED_PROXY_COUNT": "1",
             "PORT": str(port),
             "CELERY_TASK_ALWAYS_EAGER": "0",
             "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
