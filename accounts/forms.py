@@ -1,5 +1,7 @@
+from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import PublisherProfile, RegistrationType, field_label
@@ -22,6 +24,21 @@ def _required_message(field):
     if isinstance(field, forms.ChoiceField):
         return _("Choose an answer for “%(label)s”.") % {"label": field.label}
     return _("Fill in “%(label)s”.") % {"label": field.label}
+
+
+class SignupForm(AllauthSignupForm):
+    """allauth's sign-up, safe against the same address signing up twice at once (a double
+    click): the second request passed the check for a taken address before the first saved,
+    then meets the database's unique constraint. allauth lets that be a server error; it is
+    answered as any sign-up with a taken address (the same page, a mail to the owner)."""
+
+    def try_save(self, request):
+        try:
+            with transaction.atomic():
+                return super().try_save(request)
+        except IntegrityError:
+            self.account_already_exists = True
+            return super().try_save(request)
 
 
 class UniqueEmailMixin:

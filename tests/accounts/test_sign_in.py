@@ -102,6 +102,23 @@ def test_signing_up_with_a_taken_address_looks_the_same_and_warns_its_owner(
     assert auth.get_user(client).is_authenticated is False
 
 
+def test_two_sign_ups_of_one_address_at_once_make_one_account_and_no_error(client, mailoutbox):
+    """The second request checked for a taken address before the first one saved."""
+    UserFactory(email="nina@example.com", verified_address=False)
+    not_yet_taken = mock.patch(
+        "allauth.account.forms.SignupForm.validate_unique_email",
+        lambda form, value: value,
+    )
+
+    with not_yet_taken:
+        response = sign_up(client)
+
+    assert response["Location"] == CONFIRM_URL
+    assert User.objects.filter(email="nina@example.com").count() == 1
+    assert [message.to for message in mailoutbox] == [["nina@example.com"]]
+    assert "already exists" in mailoutbox[0].body
+
+
 def test_a_weak_password_is_refused_and_the_address_kept(client):
     response = sign_up(client, password="password")
 
