@@ -3,13 +3,14 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Prefetch
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts import services
 from accounts.forms import UniqueEmailMixin
-from accounts.models import PublisherProfile, Role, User
+from accounts.models import Role, User
+from organisations.models import Membership
 
 
 class InvitationAdminForm(UniqueEmailMixin, forms.ModelForm):
@@ -35,10 +36,17 @@ class UserChangeAdminForm(UniqueEmailMixin, UserChangeForm):
         fields = "__all__"
 
 
-class PublisherProfileInline(admin.StackedInline):
-    model = PublisherProfile
+class MembershipInline(admin.TabularInline):
+    """The organisations this person belongs to; members are managed on the organisation."""
+
+    model = Membership
+    fields = ("organisation", "role", "joined_at")
+    readonly_fields = fields
     can_delete = False
     extra = 0
+
+    def has_add_permission(self, request, obj):
+        return False
 
 
 @admin.register(User)
@@ -46,12 +54,12 @@ class UserAdmin(DjangoUserAdmin):
     form = UserChangeAdminForm
     add_form = InvitationAdminForm
     add_form_template = "admin/accounts/user/invite_form.html"
-    inlines = [PublisherProfileInline]
+    inlines = [MembershipInline]
     ordering = ("email",)
     list_display = (
         "email",
         "role",
-        "company",
+        "organisations",
         "is_active",
         "has_password",
         "has_two_factor",
@@ -59,8 +67,7 @@ class UserAdmin(DjangoUserAdmin):
         "date_joined",
     )
     list_filter = ("role", "is_active")
-    search_fields = ("email", "publisher_profile__company_name")
-    list_select_related = ("publisher_profile",)
+    search_fields = ("email", "memberships__organisation__company_name")
     actions = ["deactivate", "activate", "reinvite", "reset_two_factor"]
     # is_staff follows the role; superuser rights stay with createsuperuser.
     fieldsets = (
@@ -80,14 +87,16 @@ class UserAdmin(DjangoUserAdmin):
     )
     readonly_fields = ("last_login", "date_joined")
 
-    @admin.display(description=_("company"), ordering="publisher_profile__company_name")
-    def company(self, user):
-        profile = getattr(user, "publisher_profile", None)
-        return profile.company_name if profile else "—"
-
     def get_inlines(self, request, obj):
-        # An invited reviewer has no publisher profile; a publisher fills theirs in themself.
+        # The invitation form makes a reviewer or an admin, who belong to no organisation.
         return self.inlines if obj else []
+
+    @admin.display(description=_("organisations"))
+    def organisations(self, user):
+        names = sorted(
+            membership.organisation.company_name for membership in user.memberships.all()
+        )
+        return ", ".join(names) or "—"
 
     @admin.display(description=_("password set"), boolean=True)
     def has_password(self, user):
@@ -98,6 +107,9 @@ class UserAdmin(DjangoUserAdmin):
             super()
             .get_queryset(request)
             .annotate(two_factor=Exists(Authenticator.objects.filter(user=OuterRef("pk"))))
+            .prefetch_related(
+                Prefetch("memberships", Membership.objects.select_related("organisation"))
+            )
         )
 
     @admin.display(description=_("second factor"), boolean=True, ordering="two_factor")

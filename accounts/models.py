@@ -80,28 +80,3 @@ class User(AbstractUser):
     def is_reviewer(self):
         """Reviewers and admins: admins have every right a reviewer has."""
         return self.is_active and self.role in (Role.REVIEWER, Role.ADMIN)
-
-
-class RegistrationType(models.TextChoices):
-    MPN = "mpn", _("Microsoft Partner Network member")
-    MARKETPLACE = "marketplace", _("Registered marketplace publisher")
-
-
-class PublisherProfile(models.Model):
-    """What the marketplace ties to the publisher rather than to one offer. Each field's verbose
-    name is its label in the form and on every page that shows it."""
-
-    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="publisher_profile")
-    company_name = models.CharField(_("company name"), max_length=200)
-    registration_type = models.CharField(_("registration"), max_length=20, choices=RegistrationType)
-    mpn_id = models.CharField(_("MPN ID"), max_length=10, blank=True)
-    marketplace_publisher_id = models.CharField(_("publisher ID"), max_length=50, blank=True)
-    microsoft_account = models.EmailField(_("Microsoft account"))
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("publisher profile")
-        verbose_name_plural = _("publisher profiles")
-
-    def __str__(self):
-        return self.company_name

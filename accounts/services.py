@@ -1,5 +1,5 @@
 """Decisions about accounts that are ours (sign-up, sign-in and passwords are django-allauth's):
-the remembered language, the publisher profile, invitations, deactivation, and an admin's reset
+the remembered language, invitations, deactivation, and an admin's reset
 of a lost second factor."""
 
 from datetime import timedelta
@@ -17,7 +17,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.timesince import timeuntil
 
-from accounts.models import PublisherProfile, Role, User
+from accounts.models import Role, User
 from accounts.tokens import invitation_token_generator
 
 
@@ -25,33 +25,6 @@ def remember_language(user, language):
     """Pages and e-mails for this person use `language` from now on, on every device."""
     User.objects.filter(pk=user.pk).update(language=language)
     user.language = language
-
-
-def publisher_profile_initial(user):
-    """The profile as form data; a new publisher starts with their sign-in address."""
-    try:
-        profile = user.publisher_profile
-    except PublisherProfile.DoesNotExist:
-        return {"microsoft_account": user.email}
-    return {field: getattr(profile, field) for field in PROFILE_FIELDS}
-
-
-PROFILE_FIELDS = (
-    "company_name",
-    "registration_type",
-    "mpn_id",
-    "marketplace_publisher_id",
-    "microsoft_account",
-)
-
-
-@transaction.atomic
-def save_publisher_profile(user, data):
-    """Create or update the publisher's profile from a valid PublisherProfileForm."""
-    values = {field: data[field] for field in PROFILE_FIELDS}
-    profile, _created = PublisherProfile.objects.update_or_create(user=user, defaults=values)
-    user.publisher_profile = profile
-    return profile
 
 
 # Accounts made by an admin: an invitation to choose a password.

@@ -5,13 +5,12 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import i18n as i18n_views
 
 from accounts import services
-from accounts.forms import PublisherProfileForm
 from accounts.tokens import invitation_token_generator
 
 
@@ -53,15 +52,9 @@ class InvitationView(auth_views.PasswordResetConfirmView):
 
 @login_required
 def profile(request):
-    form = PublisherProfileForm(
-        request.POST or None, initial=services.publisher_profile_initial(request.user)
-    )
-    if request.method == "POST" and form.is_valid():
-        services.save_publisher_profile(request.user, form.cleaned_data)
-        messages.success(request, _("Your publisher profile was saved."))
-        return redirect("accounts:profile")
-    context = {"form": form, "two_factor": is_mfa_enabled(request.user)}
-    return render(request, "accounts/profile.html", context)
+    """The person's own account: how they sign in. Their organisations' details are on the
+    organisation's page."""
+    return render(request, "accounts/profile.html", {"two_factor": is_mfa_enabled(request.user)})
 
 
 def set_language(request):

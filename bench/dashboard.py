@@ -145,9 +145,11 @@ def offer_specs(count):
 
 
 def seed(specs):
-    """Reviewers, then the publishers, profiles, offers and checks of these specs, in bulk."""
-    from accounts.models import PublisherProfile, Role, User
+    """Reviewers, then the publishers, their organisations, offers and checks of these specs,
+    in bulk."""
+    from accounts.models import Role, User
     from offers.models import Offer
+    from organisations.models import Membership, Organisation
     from tests.factories import give_two_factor
 
     reviewers = User.objects.bulk_create(
@@ -160,17 +162,20 @@ def seed(specs):
     owners = User.objects.bulk_create(
         User(email=f"publisher{n}@{BENCH_DOMAIN}", password="!") for n in owner_numbers
     )
-    PublisherProfile.objects.bulk_create(
-        PublisherProfile(
-            user=owner,
+    organisations = Organisation.objects.bulk_create(
+        Organisation(
             company_name=f"{COMPANIES[n % len(COMPANIES)]} {n}",
             registration_type="mpn",
             mpn_id=f"{4000000 + n}",
             microsoft_account=f"partner{n}@{BENCH_DOMAIN}",
         )
-        for n, owner in zip(owner_numbers, owners, strict=True)
+        for n in owner_numbers
     )
-    owner_of = dict(zip(owner_numbers, owners, strict=True))
+    Membership.objects.bulk_create(
+        Membership(organisation=organisation, user=owner, role="owner")
+        for organisation, owner in zip(organisations, owners, strict=True)
+    )
+    owner_of = dict(zip(owner_numbers, zip(owners, organisations, strict=True), strict=True))
     offers = Offer.objects.bulk_create(
         (new_offer(spec, owner_of[spec[0] // OFFERS_PER_PUBLISHER], reviewers) for spec in specs),
         batch_size=2000,
@@ -179,13 +184,15 @@ def seed(specs):
     return reviewers[0]
 
 
-def new_offer(spec, owner, reviewers):
+def new_offer(spec, owner_and_organisation, reviewers):
     from offers.models import Offer
 
+    owner, organisation = owner_and_organisation
     number, status, submitted_at, revision = spec
     decided_or_taken = status in ("in_review", "changes_requested", *DECIDED_WEIGHTS)
     return Offer(
-        owner=owner,
+        organisation=organisation,
+        created_by=owner,
         status=status,
         submitted_at=submitted_at,
         revision=revision,

@@ -139,14 +139,11 @@ def seed():
     from django.core.management import call_command
 
     from accounts.models import Role
-    from tests.factories import PublisherProfileFactory, UserFactory, submitted_offer
+    from tests.factories import UserFactory, publisher, submitted_offer
 
     call_command("migrate", "--noinput", verbosity=0)
     call_command("collectstatic", "--noinput", verbosity=0)
-    publishers = [
-        PublisherProfileFactory(user__email=f"load-pub-{n}@{DOMAIN}").user
-        for n in range(1, PUBLISHERS + 1)
-    ]
+    publishers = [publisher(f"load-pub-{n}@{DOMAIN}") for n in range(1, PUBLISHERS + 1)]
     for user in publishers:
         user.set_password(PASSWORD)
         user.save()

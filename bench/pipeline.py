@@ -118,12 +118,16 @@ def unreachable_server():
 
 
 def delete_bench_rows():
-    """The benchmark's publishers and their offers (checks, logos and events go with them)."""
+    """The benchmark's publishers, their organisations and offers (checks, logos and events go
+    with them)."""
     from accounts.models import User
     from offers.models import Offer
+    from organisations.models import Organisation
 
     owners = User.objects.filter(email__endswith=f"@{BENCH_DOMAIN}")
-    Offer.objects.filter(owner__in=owners).delete()
+    organisations = Organisation.objects.filter(memberships__user__in=owners)
+    Offer.objects.filter(organisation__in=organisations).delete()
+    organisations.delete()
     owners.delete()
 
 
@@ -390,9 +394,9 @@ def print_verdicts(targets):
 
 
 def benchmark(base_url, workers):
-    from tests.factories import PublisherProfileFactory
+    from tests.factories import publisher
 
-    owner = PublisherProfileFactory(user__email=f"{uuid.uuid4().hex[:12]}@{BENCH_DOMAIN}").user
+    owner = publisher(f"{uuid.uuid4().hex[:12]}@{BENCH_DOMAIN}")
     slow_urls, fast_urls = page_urls(base_url, SLOW_PAGE_MS), page_urls(base_url, FAST_PAGE_MS)
     # First tasks import Pillow and open database connections: not what a running site pays.
     run_rounds(make_offers(owner, 1, fast_urls), owner, poll_seconds=0.02)

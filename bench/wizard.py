@@ -79,10 +79,10 @@ def install_trivial_urlconf():
 
 def make_publisher():
     from accounts.models import User
-    from accounts.services import save_publisher_profile
+    from organisations.services import found
 
     user = User.objects.create_user(email="bench@example.com", password="bench-Password-9")
-    save_publisher_profile(user, PUBLISHER)
+    found(user, PUBLISHER)
     return user
 
 

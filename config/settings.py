@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "csp",
     "django_structlog",
     "accounts",
+    "organisations",
     "offers",
     "review",
 ]
@@ -96,6 +97,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "organisations.current.navigation",
             ],
         },
     },
@@ -212,7 +214,8 @@ SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_ADAPTER = "accounts.social.SocialAccountAdapter"
 SOCIALACCOUNT_EMAIL_VERIFICATION = "mandatory"
 
-# An invitation link (an admin made the account) works once, for this long.
+# An invitation link (an admin made the account, or an owner invited a member) works once, for
+# this long.
 INVITATION_TIMEOUT_SECONDS = env_int("INVITATION_TIMEOUT_SECONDS", 3 * 24 * 60 * 60)
 
 LANGUAGE_CODE = "en"

@@ -54,10 +54,10 @@ class OfferEventInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 @admin.register(Offer)
 class OfferAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("__str__", "owner", "status", "revision", "submitted_at", "updated_at")
+    list_display = ("__str__", "organisation", "status", "revision", "submitted_at", "updated_at")
     list_filter = ("status", "requirements_version")
-    search_fields = ("app_name", "owner__email", "owner__publisher_profile__company_name")
-    list_select_related = ("owner",)
+    search_fields = ("app_name", "created_by__email", "organisation__company_name")
+    list_select_related = ("organisation",)
     inlines = [LogoInline, OfferEventInline]
 
 
@@ -74,7 +74,7 @@ class OfferEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     list_display = ("created_at", "offer", "kind", "from_status", "to_status", "actor", "revision")
     list_filter = ("kind", "to_status")
-    search_fields = ("offer__app_name", "offer__owner__email", "actor__email")
+    search_fields = ("offer__app_name", "offer__organisation__company_name", "actor__email")
     list_select_related = ("offer", "actor")
     date_hierarchy = "created_at"
     ordering = ("-created_at", "-pk")
@@ -85,5 +85,5 @@ class OfferEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class CheckAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("offer", "revision", "kind", "subject", "status", "attempts", "finished_at")
     list_filter = ("status", "kind")
-    search_fields = ("offer__app_name", "offer__owner__email", "subject")
+    search_fields = ("offer__app_name", "offer__organisation__company_name", "subject")
     list_select_related = ("offer",)

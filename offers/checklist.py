@@ -13,8 +13,9 @@ from django.core.exceptions import FieldDoesNotExist
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import PublisherProfile, field_label
+from accounts.models import field_label
 from offers.models import Logo, Offer
+from organisations.models import Organisation
 
 
 @dataclass(frozen=True)
@@ -152,10 +153,10 @@ def requirements_changed(before, after):
 def answer_label(key):
     """The name of one answer (a snapshot key), as the wizard asks for it and the summary and
     the reviewer's page show it: the verbose name of the field that keeps it, on the offer or
-    on the publisher's profile. The logos are the offer's Logo rows."""
+    on the organisation. The logos are the offer's Logo rows."""
     if key == "logos":
         return capfirst(Logo._meta.verbose_name_plural)
     try:
         return field_label(Offer, key)
     except FieldDoesNotExist:
-        return field_label(PublisherProfile, key)
+        return field_label(Organisation, key)

@@ -8,7 +8,7 @@ from django import forms
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import NamedRequiredMessages, PublisherProfileForm
+from accounts.forms import NamedRequiredMessages
 from offers.checklist import answer_label
 from offers.models import Integration, SupportModel, TrialType
 from offers.validators import (
@@ -17,6 +17,7 @@ from offers.validators import (
     sanitize_description,
     validate_app_name,
 )
+from organisations.forms import OrganisationForm
 
 
 def _attestation(label, missing):
@@ -48,6 +49,14 @@ def _set_bounds(field, low, high):
         field.widget.attrs.update(min=low, max=high)
 
 
+def read_only(form):
+    """The form as a page to read: every field disabled, so that nothing posted changes it."""
+    for field in form.fields.values():
+        field.disabled = True
+    form.read_only = True
+    return form
+
+
 class OfferStepForm(NamedRequiredMessages, forms.Form):
     """A wizard step that belongs to one offer, and so to one requirements profile."""
 
@@ -57,7 +66,7 @@ class OfferStepForm(NamedRequiredMessages, forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class PublisherStepForm(PublisherProfileForm):
+class PublisherStepForm(OrganisationForm):
     def __init__(self, *args, offer=None, **kwargs):
         super().__init__(*args, **kwargs)
 

@@ -51,11 +51,18 @@ class Offer(models.Model):
     Each answer's verbose name is its label everywhere: the wizard's form, the summary and the
     reviewer's page (offers.checklist.answer_label)."""
 
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
         on_delete=models.PROTECT,
         related_name="offers",
-        verbose_name=_("publisher"),
+        verbose_name=_("organisation"),
+    )
+    # The member who started the draft; who submitted, withdrew or resubmitted is OfferEvent's.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="offers_started",
+        verbose_name=_("started by"),
     )
     # Changed only through offers.workflow.transition.
     status = models.CharField(
@@ -138,7 +145,7 @@ class Offer(models.Model):
         verbose_name_plural = _("offers")
         ordering = ["-updated_at"]
         indexes = [
-            models.Index(fields=["owner", "-updated_at"]),
+            models.Index(fields=["organisation", "-updated_at"]),
             # The reviewers' queue: by state, oldest submission first.
             models.Index(fields=["status", "submitted_at"]),
             models.Index(fields=["submitted_at", "id"]),
@@ -321,7 +328,8 @@ class NotificationKind(models.TextChoices):
 
 
 class Notification(models.Model):
-    """News for a user about an offer: shown on "My offers" and sent by e-mail, once."""
+    """News for a member about an offer of their organisation: shown on "My offers", and
+    sent by e-mail once if they want it."""
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -341,6 +349,9 @@ class Notification(models.Model):
     )
     kind = models.CharField(max_length=20, choices=NotificationKind, verbose_name=_("kind"))
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
+    # The member's choice (organisations.Membership) when the news came: without it the news
+    # is only shown on "My offers".
+    email_wanted = models.BooleanField(default=True, verbose_name=_("e-mail wanted"))
     # The e-mail's delivery (offers.notifications.send): last handed to the broker; taken by a
     # worker to send (empty again when a transient error hands it back); sent; or given up,
     # with the last error for the operator.

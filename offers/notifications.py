@@ -1,4 +1,5 @@
-"""The publisher's news about their offer: a row shown on "My offers", and one e-mail for it.
+"""News about an offer for every member of its organisation: a row each, shown on "My offers",
+and one e-mail for it to each member who wants that kind of news by e-mail.
 
 The row is written in the same transaction as the status change that causes it; the e-mail is
 queued once that commits (offers.tasks.send_notification, through offers.broker), and sent at
@@ -22,6 +23,7 @@ from django.utils import timezone, translation
 
 from offers import broker
 from offers.models import Check, Notification, NotificationKind, OfferStatus
+from organisations.models import Membership
 
 logger = logging.getLogger(__name__)
 
@@ -33,20 +35,39 @@ NEWS_FOR_STATUS = {
     OfferStatus.REJECTED: NotificationKind.REJECTED,
     OfferStatus.APPROVED: NotificationKind.APPROVED,
 }
+# The member's choice (a Membership field) that decides whether each kind is e-mailed.
+EMAIL_CHOICE = {
+    NotificationKind.SUBMITTED: "email_receipts",
+    NotificationKind.CHECKS_FAILED: "email_checks_failed",
+    NotificationKind.CHANGES_REQUESTED: "email_decisions",
+    NotificationKind.REJECTED: "email_decisions",
+    NotificationKind.APPROVED: "email_decisions",
+}
 # Rows the sweeper queues again in one run: a long broker outage drains over a few minutes.
 SWEEP_BATCH = 200
 
 
 def notify_status_change(offer, event):
-    """Inside the transition's transaction: the news row, and its e-mail after commit."""
+    """Inside the transition's transaction: a news row for each active member, and the
+    e-mails they want after commit. Returns the rows."""
     kind = NEWS_FOR_STATUS.get(event.to_status)
     if kind is None:
-        return None
-    notification = Notification.objects.create(
-        recipient_id=offer.owner_id, offer=offer, event=event, kind=kind
+        return []
+    members = Membership.objects.filter(organisation_id=offer.organisation_id, user__is_active=True)
+    news = Notification.objects.bulk_create(
+        Notification(
+            recipient_id=member.user_id,
+            offer=offer,
+            event=event,
+            kind=kind,
+            email_wanted=getattr(member, EMAIL_CHOICE[kind]),
+        )
+        for member in members.order_by("pk")
     )
-    transaction.on_commit(lambda: queue_email(notification.pk))
-    return notification
+    for notification in news:
+        if notification.email_wanted:
+            transaction.on_commit(lambda pk=notification.pk: queue_email(pk))
+    return news
 
 
 def queue_email(notification_id):
@@ -85,6 +106,7 @@ def claim(notification_id):
     claimed = Notification.objects.filter(
         Q(claimed_at=None) | Q(claimed_at__lt=held_since),
         pk=notification_id,
+        email_wanted=True,
         emailed_at=None,
         failed_at=None,
     ).update(claimed_at=now, attempts=F("attempts") + 1)
@@ -208,6 +230,7 @@ def _waiting(now):
     held_since = now - timedelta(seconds=settings.NOTIFICATION_SENDING_TIMEOUT_SECONDS)
     return Notification.objects.annotate(since=Coalesce("queued_at", "created_at")).filter(
         Q(claimed_at=None) | Q(claimed_at__lt=held_since),
+        email_wanted=True,
         emailed_at=None,
         failed_at=None,
         since__lt=pending_since,

@@ -1,4 +1,4 @@
-"""Named querysets for pages, and the one way a view loads an offer."""
+"""Named querysets for pages. A publisher's view loads an offer through offers.access."""
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -20,15 +20,9 @@ from offers.models import (
 from offers.workflow import REVIEWABLE_STATUSES, UNDECIDED_STATUSES
 
 
-def offers_for_owner(user):
-    return Offer.objects.filter(owner=user).order_by("-updated_at", "-pk")
-
-
-def get_offer_for_user(user, pk):
-    """The offer if this user may see it; 404 otherwise, never a hint that it exists."""
-    # Logos are not prefetched: most pages never show them, and those that do load them once.
-    queryset = offers_for_owner(user).select_related("owner__publisher_profile")
-    return get_object_or_404(queryset, pk=pk)
+def offers_of(organisation):
+    """The organisation's offers, most recently changed first."""
+    return Offer.objects.filter(organisation=organisation).order_by("-updated_at", "-pk")
 
 
 def offers_for_review():
@@ -40,7 +34,7 @@ def get_offer_for_review(user, pk):
     """The offer for a reviewer's page: 403 for anyone who is not a reviewer or an admin,
     404 for a draft or an offer that does not exist."""
     ensure_reviewer(user)
-    queryset = offers_for_review().select_related("owner__publisher_profile", "assigned_to")
+    queryset = offers_for_review().select_related("organisation", "created_by", "assigned_to")
     return get_object_or_404(queryset, pk=pk)
 
 
@@ -83,9 +77,9 @@ QUEUE_ORDER = {
 }
 QUEUE_SEARCH_FIELDS = (
     "app_name",
-    "owner__publisher_profile__company_name",
-    "owner__publisher_profile__mpn_id",
-    "owner__email",
+    "organisation__company_name",
+    "organisation__mpn_id",
+    "created_by__email",
 )
 
 
@@ -128,13 +122,14 @@ def check_outcome():
 
 
 def review_queue(*, statuses=UNDECIDED_STATUSES, outcome="", search="", sort="oldest"):
-    """The reviewers' queue: offers in these states, filtered and sorted, each with its owner,
-    profile, assigned reviewer and `check_outcome` (a CheckOutcome value) in the one query."""
+    """The reviewers' queue: offers in these states, filtered and sorted, each with its
+    organisation, the member who started it, its assigned reviewer and `check_outcome` (a
+    CheckOutcome value) in the one query."""
     queryset = offers_for_review().filter(status__in=statuses)
     return (
         _queue_filtered(queryset, outcome=outcome, search=search)
         .annotate(check_outcome=check_outcome())
-        .select_related("owner__publisher_profile", "assigned_to")
+        .select_related("organisation", "created_by", "assigned_to")
         .order_by(*QUEUE_ORDER[sort])
     )
 
@@ -163,7 +158,9 @@ def _queue_filtered(queryset, *, outcome, search):
 RECENT_NEWS = 10
 
 
-def recent_news(user, limit=RECENT_NEWS):
-    """The user's latest news, newest first, each with its offer: one query."""
-    news = Notification.objects.filter(recipient=user).select_related("offer")
+def recent_news(user, organisation, limit=RECENT_NEWS):
+    """The person's latest news about the organisation's offers, newest first, each with its
+    offer: one query."""
+    news = Notification.objects.filter(recipient=user, offer__organisation=organisation)
+    news = news.select_related("offer")
     return news.order_by("-created_at", "-pk")[:limit]

@@ -6,7 +6,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import services as account_services
 from offers import logos, workflow
 from offers.checks import rounds
 from offers.models import (
@@ -21,19 +20,26 @@ from offers.models import (
     ReviewReason,
 )
 from offers.steps import FORM_STEPS, STEPS_BY_NAME
+from organisations import services as organisation_services
+from organisations.models import Membership
 
 
 @transaction.atomic
-def start_offer(owner, publisher_data):
-    """The publisher's first step: keep their profile and open a draft offer."""
-    account_services.save_publisher_profile(owner, publisher_data)
-    return Offer.objects.create(owner=owner)
+def start_offer(user, details, *, membership=None, may_change_details=True):
+    """The first step: open a draft in the member's organisation, keeping the organisation's
+    details if they may change them. Someone who belongs to no organisation yet founds one
+    from `details`, as its owner."""
+    if membership is None:
+        membership = organisation_services.found(user, details)
+    elif may_change_details:
+        organisation_services.save_details(membership.organisation, details)
+    return Offer.objects.create(organisation=membership.organisation, created_by=user)
 
 
 def step_initial(offer, step_name):
     """What a step's form shows before anything is typed: what is stored."""
     if step_name == "publisher":
-        return account_services.publisher_profile_initial(offer.owner)
+        return organisation_services.details_initial(offer.organisation)
     fields = STEPS_BY_NAME[step_name].offer_fields
     return {form_field: getattr(offer, model_field) for form_field, model_field in fields.items()}
 
@@ -44,7 +50,7 @@ def save_step(offer, step_name, cleaned_data, *, uploads=None):
     typed is kept and only the logos need uploading again."""
     _ensure_editable(offer)
     if step_name == "publisher":
-        account_services.save_publisher_profile(offer.owner, cleaned_data)
+        organisation_services.save_details(offer.organisation, cleaned_data)
         return
     fields = STEPS_BY_NAME[step_name].offer_fields
     if fields:
@@ -93,27 +99,24 @@ def incomplete_steps(offer):
 
 
 def _offer_stamp(offer):
-    """A version of everything stored for an offer and its publisher, for cache keys.
+    """A version of everything stored for an offer and its organisation, for cache keys.
 
     Every change to the answers moves offer.updated_at (logos and status included) or the
-    profile's updated_at, so a key made of them never needs invalidating.
+    organisation's updated_at, so a key made of them never needs invalidating.
     """
-    owner = offer.owner
-    profile = getattr(owner, "publisher_profile", None)
     return ":".join(
         str(part)
         for part in (
             offer.pk,
             offer.requirements_version,
             offer.updated_at.timestamp(),
-            profile.updated_at.timestamp() if profile else "-",
-            owner.email,
+            offer.organisation.updated_at.timestamp(),
         )
     )
 
 
 def incomplete_steps_for_display(offer):
-    """incomplete_steps for pages, remembered until the offer or the profile changes.
+    """incomplete_steps for pages, remembered until the offer or its organisation changes.
 
     Re-validating four forms costs more than the rest of a wizard page's logic.
     Submitting does not use this: it checks again under the row lock.
@@ -147,7 +150,7 @@ def submit_offer(offer, *, actor):
     with transaction.atomic():
         locked = (
             Offer.objects.select_for_update(of=("self",))
-            .select_related("owner__publisher_profile")
+            .select_related("organisation")
             .prefetch_related("logos")
             .get(pk=offer.pk)
         )
@@ -172,7 +175,7 @@ def snapshot_answers(offer):
         for step in FORM_STEPS
         for field in step.offer_fields.values()
     }
-    answers.update(account_services.publisher_profile_initial(offer.owner))
+    answers.update(organisation_services.details_initial(offer.organisation))
     # A new upload always gets a new random name, so the names say whether a logo changed.
     answers["logos"] = {logo.slot: logo.image.name for logo in offer.logos.all()}
     return answers
@@ -185,7 +188,7 @@ def _plain(value):
 
 
 def _locked(offer_pk):
-    return Offer.objects.select_for_update(of=("self",)).select_related("owner").get(pk=offer_pk)
+    return Offer.objects.select_for_update(of=("self",)).get(pk=offer_pk)
 
 
 def decide(offer, decision, *, reviewer, reasons=(), internal_note=""):
@@ -206,9 +209,12 @@ def decide(offer, decision, *, reviewer, reasons=(), internal_note=""):
 def _ensure_may_decide(offer, decision, reviewer, reasons):
     if decision not in workflow.DECISIONS:
         raise workflow.DecisionRefused(_("Choose approve, request changes or reject."))
-    if offer.owner_id == reviewer.pk:
+    if is_member(reviewer, offer):
         raise workflow.DecisionRefused(
-            _("You submitted this offer, so another reviewer must decide on it.")
+            _(
+                "You belong to the organisation of this offer, so another reviewer must "
+                "decide on it."
+            )
         )
     if not offer.awaits_decision:
         raise _refused(
@@ -222,6 +228,11 @@ def _ensure_may_decide(offer, decision, reviewer, reasons):
         raise workflow.DecisionRefused(
             _("Name at least one requirement that is not met, with a comment.")
         )
+
+
+def is_member(user, offer):
+    """Whether `user` belongs to the organisation of `offer`: then they may not review it."""
+    return Membership.objects.filter(organisation_id=offer.organisation_id, user=user).exists()
 
 
 def _changed_since_submitted(offer):

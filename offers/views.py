@@ -11,12 +11,14 @@ from django.views.decorators.http import require_POST
 from formtools.wizard.storage.base import BaseStorage
 from formtools.wizard.views import NamedUrlWizardView
 
-from accounts import services as account_services
-from offers import logos, queries, services, workflow
+from offers import access, logos, queries, services, workflow
 from offers.checklist import REQUIREMENTS_BY_KEY
-from offers.forms import PublisherStepForm, WithdrawForm
+from offers.forms import PublisherStepForm, WithdrawForm, read_only
 from offers.models import Check, CheckKind, OfferStatus
 from offers.steps import FORM_STEPS, STEPS, STEPS_BY_NAME
+from organisations import current
+from organisations import services as organisation_services
+from organisations.access import Right, ensure, may, refusal
 
 # The wizard step where the publisher fixes what a check found.
 FIX_STEP = {
@@ -68,19 +70,38 @@ def home(request):
 
 @login_required
 def offer_list(request):
-    offers = queries.offers_for_owner(request.user)
-    news = queries.recent_news(request.user)
-    return render(request, "offers/list.html", {"offers": offers, "news": news})
+    """The offers of the organisation the person works in, and their news about them."""
+    membership = current.current_membership(request)
+    context = {"offers": [], "news": []}
+    if membership is not None:
+        context.update(
+            offers=queries.offers_of(membership.organisation),
+            news=queries.recent_news(request.user, membership.organisation),
+        )
+    return render(request, "offers/list.html", context)
 
 
 @login_required
 def offer_new(request):
-    """Step 1 for a new offer: the draft exists from the moment this step is valid."""
-    form = PublisherStepForm(
-        request.POST or None, initial=account_services.publisher_profile_initial(request.user)
-    )
+    """Step 1 for a new offer: the draft exists from the moment this step is valid. Someone
+    in no organisation yet founds one here; a manager sees the details without changing them."""
+    membership = current.current_membership(request)
+    if membership is not None:
+        ensure(membership, Right.EDIT)
+    organisation = membership.organisation if membership else None
+    initial = organisation_services.details_initial(organisation, request.user)
+    form = PublisherStepForm(request.POST or None, initial=initial)
+    may_change_details = membership is None or may(membership, Right.MANAGE)
+    if not may_change_details:
+        read_only(form)
     if request.method == "POST" and form.is_valid():
-        offer = services.start_offer(request.user, form.cleaned_data)
+        offer = services.start_offer(
+            request.user,
+            form.cleaned_data,
+            membership=membership,
+            may_change_details=may_change_details,
+        )
+        current.choose(request, offer.organisation_id)
         messages.success(
             request, _("Draft saved. You can leave at any time and continue from “My offers”.")
         )
@@ -89,13 +110,14 @@ def offer_new(request):
         "form": form,
         "progress": _progress(None, STEPS[0].name, done=set()),
         "fields_templates": [ALL_FIELDS_TEMPLATE],
+        "read_only_note": None if may_change_details else refusal(membership, Right.MANAGE),
     }
     return render(request, "offers/new.html", context)
 
 
 @login_required
 def offer_detail(request, pk):
-    offer = queries.get_offer_for_user(request.user, pk)
+    offer = access.get_offer(request.user, pk)
     return _render_detail(request, offer, WithdrawForm())
 
 
@@ -110,7 +132,9 @@ def _render_detail(request, offer, withdraw_form):
         "checks": [(check, FIX_STEP[check.kind]) for check in Check.objects.current_round(offer)],
         "review_reasons": queries.latest_review_reasons(offer),
         "events": queries.timeline(offer, with_assignments=False),
-        "can_withdraw": workflow.is_undecided(offer),
+        "can_edit": may(offer.membership, Right.EDIT_MARKETING),
+        "summary_editable": offer.is_editable and may(offer.membership, Right.EDIT_MARKETING),
+        "can_withdraw": workflow.is_undecided(offer) and may(offer.membership, Right.SUBMIT),
         "withdraw_form": withdraw_form,
     }
     return render(request, "offers/detail.html", context)
@@ -119,7 +143,7 @@ def _render_detail(request, offer, withdraw_form):
 @login_required
 @require_POST
 def offer_withdraw(request, pk):
-    offer = queries.get_offer_for_user(request.user, pk)
+    offer = access.get_offer(request.user, pk, Right.SUBMIT)
     form = WithdrawForm(request.POST)
     # An offer past withdrawing gets the service's refusal, not a form it can no longer use.
     if not form.is_valid() and workflow.is_undecided(offer):
@@ -135,7 +159,7 @@ def offer_withdraw(request, pk):
 
 @login_required
 def offer_logo(request, pk, slot):
-    return logos.serve_clean_copy(queries.get_offer_for_user(request.user, pk), slot)
+    return logos.serve_clean_copy(access.get_offer(request.user, pk), slot)
 
 
 def _progress(offer, current, done):
@@ -173,7 +197,7 @@ class OfferWizard(LoginRequiredMixin, NamedUrlWizardView):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.offer = queries.get_offer_for_user(request.user, kwargs["pk"])
+        self.offer = access.get_offer(request.user, kwargs["pk"])
         if not self.offer.is_editable:
             return self._read_only_redirect()
         return super().dispatch(request, *args, **kwargs)
@@ -199,6 +223,12 @@ class OfferWizard(LoginRequiredMixin, NamedUrlWizardView):
     def get_form_initial(self, step):
         return services.step_initial(self.offer, step)
 
+    def get_form(self, step=None, data=None, files=None):
+        form = super().get_form(step, data, files)
+        if not access.may_change_step(self.offer, step or self.steps.current):
+            read_only(form)
+        return form
+
     def get(self, request, *args, **kwargs):
         step = kwargs.get("step")
         if step is None:
@@ -221,6 +251,8 @@ class OfferWizard(LoginRequiredMixin, NamedUrlWizardView):
         posted = self.request.POST.get(f"{self.prefix}-current_step", step)
         if posted not in self.get_form_list():
             raise SuspiciousOperation("The posted wizard step does not exist.")
+        # A member whose role cannot change this step reads it; posting it is refused.
+        access.ensure_may_change_step(self.offer, step)
         # The URL names the step being posted, even if this session never saw it before.
         self.storage.current_step = step
         try:
@@ -281,6 +313,8 @@ class OfferWizard(LoginRequiredMixin, NamedUrlWizardView):
         done = {step.name for step in FORM_STEPS} - set(missing)
         context.update(
             offer=self.offer,
+            read_only_note=access.step_refusal(self.offer, current),
+            next_url=self.get_step_url(self.steps.next) if self.steps.next else None,
             step=STEPS_BY_NAME[current],
             progress=_progress(self.offer, current, done),
             missing=missing,

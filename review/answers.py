@@ -9,10 +9,10 @@ from decimal import Decimal, InvalidOperation
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from accounts.models import RegistrationType
 from offers.checklist import REQUIREMENTS, SECTIONS, answer_label, requirements_changed
 from offers.models import Integration, SupportModel, TrialType
 from offers.templatetags.offer_format import plain_number
+from organisations.models import RegistrationType
 
 CHOICE_LABELS = {
     "registration_type": RegistrationType,

@@ -103,7 +103,7 @@ def _render(request, offer, form=None):
     # under the row lock when the decision is made.
     checks = Check.objects.current_round(offer)
     can_approve = checks.all_passed()
-    is_owner = offer.owner_id == request.user.pk
+    is_member = services.is_member(request.user, offer)
     context = {
         "offer": offer,
         "answers": current,
@@ -113,10 +113,10 @@ def _render(request, offer, form=None):
         "checks": checks,
         "events": queries.timeline(offer),
         "show_internal": True,
-        "is_owner": is_owner,
+        "is_member": is_member,
         "can_assign": workflow.is_undecided(offer) and offer.assigned_to_id != request.user.pk,
         "can_rerun": offer.status in workflow.RERUNNABLE_STATUSES,
-        "can_decide": offer.awaits_decision and not is_owner,
+        "can_decide": offer.awaits_decision and not is_member,
         "can_approve": can_approve,
         "decision_form": form or DecisionForm(can_approve=can_approve),
     }

@@ -8,14 +8,19 @@ from django.core.cache import caches
 from django.utils import translation
 
 from accounts.models import Role
+from organisations.models import MemberRole
 from tests.factories import (
     PASSWORD,
     OfferFactory,
-    PublisherProfileFactory,
     UserFactory,
+    organisation_of,
+    publisher,
     submitted_offer,
 )
 from tests.object_store import seaweedfs, use_storage, weed_binary
+
+# Fixtures kept beside their helpers.
+pytest_plugins = ["tests.migrating"]
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -49,19 +54,42 @@ def password():
 
 @pytest.fixture
 def alice(db):
-    """A publisher with a complete profile: the owner in most tests."""
-    return PublisherProfileFactory(company_name="Alice Apps", user__email="alice@example.com").user
+    """The owner of Alice Apps, an organisation with its details complete: the owner in most
+    tests."""
+    return publisher("alice@example.com", company_name="Alice Apps")
 
 
 @pytest.fixture
 def bob(db):
-    """Another publisher: an outsider to Alice's offers."""
-    return PublisherProfileFactory(company_name="Bob Software", user__email="bob@example.com").user
+    """The owner of another organisation: an outsider to Alice's offers."""
+    return publisher("bob@example.com", company_name="Bob Software")
+
+
+@pytest.fixture
+def manager(alice):
+    """A manager of Alice Apps: edits, submits and withdraws its offers."""
+    return publisher(
+        "mia@example.com", organisation=organisation_of(alice), role=MemberRole.MANAGER
+    )
+
+
+@pytest.fixture
+def marketer(alice):
+    """A marketer of Alice Apps: changes only the marketing step of its drafts."""
+    return publisher(
+        "mark@example.com", organisation=organisation_of(alice), role=MemberRole.MARKETER
+    )
+
+
+@pytest.fixture
+def viewer(alice):
+    """A viewer of Alice Apps: reads its offers, changes nothing."""
+    return publisher("vic@example.com", organisation=organisation_of(alice), role=MemberRole.VIEWER)
 
 
 @pytest.fixture
 def newcomer(db):
-    """A publisher who has just signed up: no profile yet."""
+    """A publisher who has just signed up: in no organisation yet."""
     return UserFactory(email="new@example.com")
 
 

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from accounts.models import PublisherProfile, RegistrationType, Role, User
+from accounts.models import Role, User
 from offers.models import (
     Check,
     CheckKind,
@@ -23,6 +23,7 @@ from offers.models import (
     TrialType,
 )
 from offers.services import snapshot_answers
+from organisations.models import MemberRole, Membership, Organisation, RegistrationType
 
 PASSWORD = "correct-Horse-battery-9"
 
@@ -73,16 +74,45 @@ class UserFactory(factory.django.DjangoModelFactory):
             give_two_factor(user)
 
 
-class PublisherProfileFactory(factory.django.DjangoModelFactory):
+class OrganisationFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = PublisherProfile
+        model = Organisation
 
-    user = factory.SubFactory(UserFactory)
     company_name = "Contoso Ltd"
     registration_type = RegistrationType.MPN
     mpn_id = "4512345"
     marketplace_publisher_id = ""
-    microsoft_account = factory.LazyAttribute(lambda p: f"partner-{p.user.pk}@contoso.com")
+    microsoft_account = factory.Sequence(lambda n: f"partner-{n}@contoso.com")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    """A member; by default the owner of a new organisation."""
+
+    class Meta:
+        model = Membership
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    user = factory.SubFactory(UserFactory)
+    role = MemberRole.OWNER
+
+
+def publisher(email=None, *, company_name="Contoso Ltd", role=MemberRole.OWNER, organisation=None):
+    """A person in an organisation (a new one named `company_name` unless given), as `role`."""
+    user = UserFactory(**({"email": email} if email else {}))
+    organisation = organisation or OrganisationFactory(company_name=company_name)
+    MembershipFactory(organisation=organisation, user=user, role=role)
+    return user
+
+
+def organisation_of(user):
+    """The user's first organisation; one of their own, as its owner, if they have none."""
+    membership = user.memberships.select_related("organisation").order_by("pk").first()
+    return membership.organisation if membership else MembershipFactory(user=user).organisation
+
+
+def first_owner(organisation):
+    membership = organisation.memberships.filter(role=MemberRole.OWNER).order_by("pk").first()
+    return membership.user if membership else MembershipFactory(organisation=organisation).user
 
 
 class OfferFactory(factory.django.DjangoModelFactory):
@@ -92,7 +122,14 @@ class OfferFactory(factory.django.DjangoModelFactory):
         model = Offer
         skip_postgeneration_save = True
 
-    owner = factory.LazyAttribute(lambda o: PublisherProfileFactory().user)
+    class Params:
+        # The publisher behind the offer: it belongs to their (first) organisation.
+        owner = None
+
+    organisation = factory.LazyAttribute(
+        lambda o: organisation_of(o.owner) if o.owner else OrganisationFactory()
+    )
+    created_by = factory.LazyAttribute(lambda o: o.owner or first_owner(o.organisation))
     aad_application_id = factory.LazyFunction(uuid.uuid4)
     aad_sso_consent = True
     integrations = ["power_bi"]

@@ -12,7 +12,7 @@ from offers.models import CheckKind, CheckStatus, EventKind, NotificationKind, O
 from tools import import_cycles
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ["accounts", "offers", "review", "config"]
+PACKAGES = ["accounts", "offers", "organisations", "review", "config"]
 
 
 def write_package(root, files):
@@ -57,6 +57,9 @@ def test_the_workflow_loads_none_of_the_services_checks_or_reviews_that_call_it(
         "offers.models",
         "offers.notifications",
         "offers.requirements",
+        # Whose members hear about a status change.
+        "organisations",
+        "organisations.models",
     ]
 
 

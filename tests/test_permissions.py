@@ -1,9 +1,11 @@
-"""Who may open what, page by page: the owner, another publisher, a reviewer, an admin and an
-anonymous visitor, on one offer that is waiting for a decision.
+"""Who may open what, page by page: each role of the offer's organisation, the owner of
+another organisation, a reviewer, an admin and an anonymous visitor, on one offer that is
+waiting for a decision.
 
-Outsiders to an offer get 404 (never a hint that it exists); publishers get 403 on reviewers'
-and admins' pages; anonymous visitors are sent to sign in. The detailed behaviour of each page
-is tested beside it; this table makes sure no page was left open.
+Outsiders to an offer get 404 (never a hint that it exists); a member whose role does not allow
+an action gets 403; publishers get 403 on reviewers' and admins' pages; anonymous visitors are
+sent to sign in. The detailed behaviour of each page is tested beside it; this table makes sure
+no page was left open. tests/organisations/test_roles.py has the wizard's steps, role by role.
 """
 
 from urllib.parse import unquote
@@ -11,50 +13,71 @@ from urllib.parse import unquote
 import pytest
 from django.urls import reverse
 
+from organisations import services
+from tests.factories import publisher
+
 pytestmark = pytest.mark.django_db
 
 OK, FORBIDDEN, NOT_FOUND, LOGIN = 200, 403, 404, "login"
 
-# (method, url name, kwargs) -> expected for anonymous, owner, bob, reviewer, admin.
+# (method, url name) -> expected for anonymous, then Alice Apps' owner (Alice), manager,
+# marketer and viewer, then Bob (the owner of another organisation), a reviewer, an admin.
 # A successful POST redirects back to a page; "done" stands for that.
 DONE = "done"
+OUTSIDERS_404 = (NOT_FOUND, NOT_FOUND, NOT_FOUND)
+NO_ORGANISATION = (NOT_FOUND, NOT_FOUND)  # reviewers and admins
+EVERYONE = (OK,) * 7
 PAGES = {
-    ("get", "offers:detail"): (LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND),
-    ("get", "offers:logo"): (LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND),
-    ("get", "offers:wizard"): (LOGIN, DONE, NOT_FOUND, NOT_FOUND, NOT_FOUND),
-    ("post", "offers:withdraw"): (LOGIN, DONE, NOT_FOUND, NOT_FOUND, NOT_FOUND),
-    ("get", "review:dashboard"): (LOGIN, FORBIDDEN, FORBIDDEN, OK, OK),
-    ("get", "review:offer"): (LOGIN, FORBIDDEN, FORBIDDEN, OK, OK),
-    ("get", "review:logo"): (LOGIN, FORBIDDEN, FORBIDDEN, OK, OK),
-    ("post", "review:assign"): (LOGIN, FORBIDDEN, FORBIDDEN, DONE, DONE),
-    ("post", "review:decide"): (LOGIN, FORBIDDEN, FORBIDDEN, DONE, DONE),
-    ("post", "review:rerun_checks"): (LOGIN, FORBIDDEN, FORBIDDEN, DONE, DONE),
-    # Each person's own account: django-allauth's pages and ours. Nobody reaches another's.
-    ("get", "accounts:profile"): (LOGIN, OK, OK, OK, OK),
-    ("get", "account_change_password"): (LOGIN, OK, OK, OK, OK),
-    ("get", "account_email"): (LOGIN, OK, OK, OK, OK),
-    ("get", "mfa_index"): (LOGIN, OK, OK, OK, OK),
-    ("get", "mfa_activate_totp"): (LOGIN, DONE, DONE, DONE, DONE),  # password first, or set up
-    ("get", "usersessions_list"): (LOGIN, OK, OK, OK, OK),
-    ("get", "socialaccount_connections"): (LOGIN, OK, OK, OK, OK),
-    # Signing in and up: for visitors; someone signed in is sent on to their offers.
-    ("get", "account_login"): (OK, DONE, DONE, DONE, DONE),
-    ("get", "account_signup"): (OK, DONE, DONE, DONE, DONE),
-    ("get", "account_reset_password"): (OK, OK, OK, OK, OK),
-    ("get", "account_request_login_code"): (OK, DONE, DONE, DONE, DONE),
-    # The orchestrator's probes: open to anyone, and they say nothing about any offer.
-    ("get", "healthz"): (OK, OK, OK, OK, OK),
-    ("get", "readyz"): (OK, OK, OK, OK, OK),
-    ("get", "admin:offers_offer_changelist"): ("admin-login", FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
-    ("get", "admin:accounts_user_changelist"): (
-        "admin-login",
-        FORBIDDEN,
-        FORBIDDEN,
-        FORBIDDEN,
-        OK,
+    ("get", "offers:list"): (LOGIN, *EVERYONE),
+    ("get", "offers:new"): (LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, OK, OK, OK),
+    ("get", "offers:detail"): (LOGIN, OK, OK, OK, OK, *OUTSIDERS_404),
+    ("get", "offers:logo"): (LOGIN, OK, OK, OK, OK, *OUTSIDERS_404),
+    # Submitted: every member is sent to the status page, as nobody may change it now.
+    ("get", "offers:wizard"): (LOGIN, DONE, DONE, DONE, DONE, *OUTSIDERS_404),
+    ("post", "offers:withdraw"): (LOGIN, DONE, DONE, FORBIDDEN, FORBIDDEN, *OUTSIDERS_404),
+    # The organisation a person works in; reviewers and admins belong to none.
+    ("get", "organisations:detail"): (LOGIN, *EVERYONE),
+    ("post", "organisations:switch"): (LOGIN, DONE, DONE, DONE, DONE, *OUTSIDERS_404),
+    ("get", "organisations:members"): (LOGIN, OK, OK, OK, OK, OK, NOT_FOUND, NOT_FOUND),
+    ("post", "organisations:invite"): (LOGIN, DONE, *(FORBIDDEN,) * 3, DONE, *NO_ORGANISATION),
+    # On a viewer of Alice Apps: Bob's organisation is another, so he finds no such member.
+    ("post", "organisations:change_role"): (LOGIN, DONE, *(FORBIDDEN,) * 3, *OUTSIDERS_404),
+    ("post", "organisations:remove"): (LOGIN, DONE, *(FORBIDDEN,) * 3, *OUTSIDERS_404),
+    ("post", "organisations:revoke_invitation"): (
+        LOGIN,
+        DONE,
+        *(FORBIDDEN,) * 3,
+        *OUTSIDERS_404,
     ),
+    ("post", "organisations:email_choices"): (LOGIN, *(DONE,) * 5, *NO_ORGANISATION),
+    # A link nobody was sent (tests/organisations/test_members.py follows real ones).
+    ("get", "organisations:join"): (NOT_FOUND,) * 8,
+    ("get", "review:dashboard"): (LOGIN, *(FORBIDDEN,) * 5, OK, OK),
+    ("get", "review:offer"): (LOGIN, *(FORBIDDEN,) * 5, OK, OK),
+    ("get", "review:logo"): (LOGIN, *(FORBIDDEN,) * 5, OK, OK),
+    ("post", "review:assign"): (LOGIN, *(FORBIDDEN,) * 5, DONE, DONE),
+    ("post", "review:decide"): (LOGIN, *(FORBIDDEN,) * 5, DONE, DONE),
+    ("post", "review:rerun_checks"): (LOGIN, *(FORBIDDEN,) * 5, DONE, DONE),
+    # Each person's own account: django-allauth's pages and ours. Nobody reaches another's.
+    ("get", "accounts:profile"): (LOGIN, *EVERYONE),
+    ("get", "account_change_password"): (LOGIN, *EVERYONE),
+    ("get", "account_email"): (LOGIN, *EVERYONE),
+    ("get", "mfa_index"): (LOGIN, *EVERYONE),
+    ("get", "mfa_activate_totp"): (LOGIN, *(DONE,) * 7),  # password first, or set up
+    ("get", "usersessions_list"): (LOGIN, *EVERYONE),
+    ("get", "socialaccount_connections"): (LOGIN, *EVERYONE),
+    # Signing in and up: for visitors; someone signed in is sent on to their offers.
+    ("get", "account_login"): (OK, *(DONE,) * 7),
+    ("get", "account_signup"): (OK, *(DONE,) * 7),
+    ("get", "account_reset_password"): (OK, *EVERYONE),
+    ("get", "account_request_login_code"): (OK, *(DONE,) * 7),
+    # The orchestrator's probes: open to anyone, and they say nothing about any offer.
+    ("get", "healthz"): (OK, *EVERYONE),
+    ("get", "readyz"): (OK, *EVERYONE),
+    ("get", "admin:offers_offer_changelist"): ("admin-login", *(FORBIDDEN,) * 6, OK),
+    ("get", "admin:accounts_user_changelist"): ("admin-login", *(FORBIDDEN,) * 6, OK),
 }
-WHO = ("anonymous", "alice", "bob", "reviewer", "admin_user")
+WHO = ("anonymous", "alice", "manager", "marketer", "viewer", "bob", "reviewer", "admin_user")
 CASES = [
     pytest.param(method, name, who, expected[index], id=f"{name}-{who}")
     for (method, name), expected in PAGES.items()
@@ -63,16 +86,36 @@ CASES = [
 
 
 def _url(name, offer):
+    if name in ("organisations:change_role", "organisations:remove"):
+        target = publisher("target@example.com", organisation=offer.organisation, role="viewer")
+        return reverse(name, kwargs={"pk": target.memberships.get().pk})
+    if name == "organisations:revoke_invitation":
+        invitation = services.invite(
+            offer.organisation, "erin@example.com", "viewer", invited_by=None
+        )
+        return reverse(name, kwargs={"pk": invitation.pk})
+    if name == "organisations:join":
+        return reverse(name, kwargs={"token": "not-a-token-anyone-was-sent"})
     kwargs = {
         "offers:logo": {"pk": offer.pk, "slot": "40x40"},
         "review:logo": {"pk": offer.pk, "slot": "40x40"},
         "offers:wizard": {"pk": offer.pk, "step": "technical"},
     }.get(name, {"pk": offer.pk})
-    if name in ("review:dashboard", "healthz", "readyz") or not name.startswith(
-        ("offers:", "review:")
-    ):
+    if name in ("review:dashboard", "offers:list", "offers:new", "healthz", "readyz"):
+        kwargs = {}
+    if not name.startswith(("offers:", "review:")):
         kwargs = {}
     return reverse(name, kwargs=kwargs)
+
+
+def _posted(name, offer):
+    if name == "organisations:switch":
+        return {"organisation": offer.organisation_id}
+    if name == "organisations:invite":
+        return {"email": "erin@example.com", "role": "viewer"}
+    if name == "organisations:change_role":
+        return {"role": "marketer"}
+    return POSTS.get(name, {})
 
 
 POSTS = {
@@ -95,7 +138,7 @@ def test_each_page_answers_each_kind_of_visitor_as_the_table_says(
         client.force_login(request.getfixturevalue(who))
     url = _url(name, in_review)
 
-    response = getattr(client, method)(url, POSTS.get(name, {}))
+    response = getattr(client, method)(url, _posted(name, in_review))
 
     if expected == LOGIN:
         assert (response.status_code, unquote(response["Location"])) == (

@@ -15,7 +15,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Role, User
-from tests.factories import PublisherProfileFactory, UserFactory, give_two_factor
+from tests.factories import MembershipFactory, UserFactory, give_two_factor, organisation_of
 from tests.signing_in import SECOND_FACTOR_URL, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -157,14 +157,14 @@ def test_a_publisher_who_logs_in_for_the_admin_still_gets_403(client, alice, pas
 # The user list.
 
 
-def test_the_user_list_shows_email_role_and_company(admin_client, alice, reviewer, newcomer):
+def test_the_user_list_shows_email_role_and_organisations(admin_client, alice, reviewer, newcomer):
     response = admin_client.get(USERS_URL)
 
     headers = [header["text"] for header in response.context["result_headers"][1:]]
     assert headers == [
         "e-mail address",
         "role",
-        "company",
+        "organisations",
         "active",
         "password set",
         "second factor",
@@ -172,7 +172,10 @@ def test_the_user_list_shows_email_role_and_company(admin_client, alice, reviewe
         "date joined",
     ]
     rows = {
-        user.email: (user.get_role_display(), response.context["cl"].model_admin.company(user))
+        user.email: (
+            user.get_role_display(),
+            response.context["cl"].model_admin.organisations(user),
+        )
         for user in response.context["cl"].result_list
     }
     assert rows == {
@@ -183,7 +186,7 @@ def test_the_user_list_shows_email_role_and_company(admin_client, alice, reviewe
     }
     html = response.content.decode()
     assert '<td class="field-role">Reviewer</td>' in html
-    assert '<td class="field-company">Alice Apps</td>' in html
+    assert '<td class="field-organisations">Alice Apps</td>' in html
 
 
 def test_the_user_list_is_ordered_by_email_address(admin_client, alice, bob, newcomer):
@@ -228,14 +231,14 @@ def list_queries(client):
 
 def test_the_user_list_makes_the_same_queries_for_1_user_as_for_20(admin_client):
     only_the_admin = list_queries(admin_client)
-    PublisherProfileFactory.create_batch(10)
+    MembershipFactory.create_batch(10)
     UserFactory.create_batch(9)
     twenty_users = list_queries(admin_client)
 
     assert User.objects.count() == 20
-    # The session, the signed-in admin, whether they have a second factor, two counts and one
-    # page of users with their profiles.
-    assert only_the_admin == twenty_users == 6
+    # The session, the signed-in admin, whether they have a second factor, two counts, one
+    # page of users and their organisations.
+    assert only_the_admin == twenty_users == 7
 
 
 # Actions.
@@ -351,27 +354,15 @@ def change_form_data(user, role):
         "last_name": user.last_name,
         "role": role,
         "is_active": "on",
-        "publisher_profile-TOTAL_FORMS": "0",
-        "publisher_profile-INITIAL_FORMS": "0",
-        "publisher_profile-MIN_NUM_FORMS": "0",
-        "publisher_profile-MAX_NUM_FORMS": "1",
+        "memberships-TOTAL_FORMS": str(user.memberships.count()),
+        "memberships-INITIAL_FORMS": str(user.memberships.count()),
+        "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000",
         "_save": "Save",
     }
-    profile = getattr(user, "publisher_profile", None)
-    if profile:
-        data.update(
-            {
-                "publisher_profile-TOTAL_FORMS": "1",
-                "publisher_profile-INITIAL_FORMS": "1",
-                "publisher_profile-0-id": str(profile.pk),
-                "publisher_profile-0-user": str(user.pk),
-                "publisher_profile-0-company_name": profile.company_name,
-                "publisher_profile-0-registration_type": profile.registration_type,
-                "publisher_profile-0-mpn_id": profile.mpn_id,
-                "publisher_profile-0-marketplace_publisher_id": profile.marketplace_publisher_id,
-                "publisher_profile-0-microsoft_account": profile.microsoft_account,
-            }
-        )
+    for index, membership in enumerate(user.memberships.all()):
+        data[f"memberships-{index}-id"] = str(membership.pk)
+        data[f"memberships-{index}-user"] = str(user.pk)
     return data
 
 
@@ -394,7 +385,7 @@ def test_making_a_publisher_an_admin_lets_them_manage_accounts(admin_client, cli
     assert response["Location"] == USERS_URL
     alice.refresh_from_db()
     assert (alice.role, alice.is_staff, alice.is_superuser) == (Role.ADMIN, True, True)
-    assert alice.publisher_profile.company_name == "Alice Apps"
+    assert organisation_of(alice).company_name == "Alice Apps"
     client.force_login(alice)
     assert client.get(USERS_URL)["Location"] == "/accounts/2fa/totp/activate/"
     give_two_factor(alice)

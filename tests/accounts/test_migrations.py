@@ -1,28 +1,14 @@
 """Moving to django-allauth keeps every account signing in as before."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrating import migrate
 
 BEFORE = [
     ("accounts", "0005_allauth_sessions"),
     ("account", "0009_emailaddress_unique_primary_email"),
 ]
 AFTER = [("accounts", "0006_existing_addresses_verified")]
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-@pytest.fixture
-def back_to_the_latest_schema():
-    yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 @pytest.mark.django_db(transaction=True)

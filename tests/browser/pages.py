@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from accounts.models import Role
 from offers import services, workflow
 from offers.models import Check, CheckStatus, OfferRevision, OfferStatus
-from tests.factories import OfferFactory, PublisherProfileFactory, UserFactory, submitted_offer
+from tests.factories import OfferFactory, UserFactory, publisher, submitted_offer
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -75,11 +75,9 @@ class Seeded:
 def seed_every_state():
     """A publisher with an offer in each state the status page shows, news on "My offers",
     and a resubmitted offer with history, checks and changes for the reviewer's page."""
-    publisher = PublisherProfileFactory(
-        company_name="Alice Apps", user__email="alice@example.com"
-    ).user
+    alice = publisher("alice@example.com", company_name="Alice Apps")
     reviewer = UserFactory(email="carol@example.com", role=Role.REVIEWER)
-    changes_requested = submitted_offer(publisher, app_name="Contoso Changes Requested")
+    changes_requested = submitted_offer(alice, app_name="Contoso Changes Requested")
     services.assign(changes_requested, reviewer=reviewer)
     services.decide(
         changes_requested,
@@ -89,16 +87,16 @@ def seed_every_state():
         internal_note="Second opinion from the SLA team.",
     )
     return Seeded(
-        publisher=publisher,
+        publisher=alice,
         reviewer=reviewer,
-        draft=OfferFactory(owner=publisher, app_name="Contoso Draft"),
+        draft=OfferFactory(owner=alice, app_name="Contoso Draft"),
         incomplete=OfferFactory(
-            owner=publisher, app_name="Contoso Incomplete", uptime_percent=None, with_logos=False
+            owner=alice, app_name="Contoso Incomplete", uptime_percent=None, with_logos=False
         ),
-        in_review=submitted_offer(publisher, app_name="Contoso In Review"),
+        in_review=submitted_offer(alice, app_name="Contoso In Review"),
         changes_requested=changes_requested,
-        changes_needed=_changes_needed(publisher),
-        resubmitted=_resubmitted(publisher, reviewer),
+        changes_needed=_changes_needed(alice),
+        resubmitted=_resubmitted(alice, reviewer),
     )
 
 

@@ -66,10 +66,10 @@ def test_a_new_publisher_signs_up_submits_and_every_check_passes(
     save_and_continue(page)
 
     expect(page).to_have_url(re.compile(r"/offers/\d+/edit/technical/$"))
-    offer = Offer.objects.get(owner__email=EMAIL)
+    offer = Offer.objects.get(created_by__email=EMAIL)
     assert page.url.endswith(f"/offers/{offer.pk}/edit/technical/")
     assert offer.status == OfferStatus.DRAFT
-    assert offer.owner.publisher_profile.company_name == "Northwind Apps"
+    assert offer.organisation.company_name == "Northwind Apps"
     expect(page.locator(".message")).to_have_text(
         "Draft saved. You can leave at any time and continue from “My offers”."
     )
@@ -212,7 +212,7 @@ def test_a_too_low_uptime_is_explained_and_the_other_answers_stay(
     expect(page.get_by_label("Company name", exact=True)).to_have_value("Alice Apps")
     save_and_continue(page)
     expect(page).to_have_url(re.compile(r"/offers/\d+/edit/technical/$"))
-    offer = Offer.objects.get(owner=alice)
+    offer = Offer.objects.get(created_by=alice)
 
     fill_technical(page, uptime="99.5")
     save_and_continue(page)

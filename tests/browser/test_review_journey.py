@@ -111,7 +111,7 @@ def test_a_publisher_fixes_what_the_reviewer_asked_and_the_offer_is_approved(
     fill_the_wizard(publisher, site=publisher_site, tmp_path=tmp_path)
     screenshot("publisher-review-step")
     publisher.get_by_role("button", name="Submit offer", exact=True).click()
-    offer = Offer.objects.get(owner__email=PUBLISHER)
+    offer = Offer.objects.get(created_by__email=PUBLISHER)
     expect(publisher).to_have_url(re.compile(rf"/offers/{offer.pk}/$"))
     expect(publisher.locator(".message")).to_have_text("Your offer was submitted.")
 

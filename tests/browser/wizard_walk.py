@@ -274,7 +274,7 @@ class WizardWalk:
         self.screenshot("publisher")
         self.save_and_continue()
         expect(self.page).to_have_url(re_path(r"/offers/\d+/edit/technical/"))
-        self.offer = Offer.objects.get(owner__publisher_profile__company_name="Northwind Apps")
+        self.offer = Offer.objects.get(organisation__company_name="Northwind Apps")
 
     def technical(self, *, uptime, aad_application_id=AAD_APP_ID):
         self.t.heading(self.page, "Technical requirements")

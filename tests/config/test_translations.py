@@ -17,7 +17,16 @@ from django.utils import translation
 ROOT = Path(__file__).resolve().parent.parent.parent
 LANGUAGES = ("nl", "zh_Hant")
 # What makemessages reads: the project's own code and templates, nothing installed or generated.
-SOURCES = ("accounts", "config", "offers", "review", "templates", "static", "manage.py")
+SOURCES = (
+    "accounts",
+    "config",
+    "offers",
+    "organisations",
+    "review",
+    "templates",
+    "static",
+    "manage.py",
+)
 
 
 @pytest.fixture(scope="module")

@@ -93,12 +93,12 @@ def test_posting_a_change_to_an_offer_is_refused(admin_client, pages, in_review,
     app_name = in_review.app_name
 
     response = admin_client.post(
-        pages["offer"], {"status": "approved", "owner": bob.pk, "app_name": "Hijacked"}
+        pages["offer"], {"status": "approved", "created_by": bob.pk, "app_name": "Hijacked"}
     )
 
     assert response.status_code == 403
     in_review.refresh_from_db()
-    assert (in_review.status, in_review.owner.email, in_review.app_name) == (
+    assert (in_review.status, in_review.created_by.email, in_review.app_name) == (
         OfferStatus.IN_REVIEW,
         "alice@example.com",
         app_name,
@@ -175,7 +175,7 @@ def test_the_offer_list_searches_app_name_owner_and_company(
 
     response = admin_client.get(OFFERS_URL, {"q": query})
 
-    assert [offer.owner.email for offer in listed(response)] == owners
+    assert [offer.created_by.email for offer in listed(response)] == owners
 
 
 def test_an_offer_page_shows_its_audit_trail(admin_client, pages, decision):
@@ -197,7 +197,7 @@ def test_an_audit_event_page_shows_its_reasons(admin_client, pages):
     ]
 
 
-def test_the_audit_log_lists_the_newest_first_and_searches_by_owner(
+def test_the_audit_log_lists_the_newest_first_and_searches_by_organisation(
     admin_client, decision, bob, reviewer
 ):
     later = OfferEvent.objects.create(
@@ -209,7 +209,7 @@ def test_the_audit_log_lists_the_newest_first_and_searches_by_owner(
     )
 
     assert listed(admin_client.get(EVENTS_URL)) == [later, decision]
-    assert listed(admin_client.get(EVENTS_URL, {"q": "alice@example.com"})) == [decision]
+    assert listed(admin_client.get(EVENTS_URL, {"q": "Alice Apps"})) == [decision]
     assert listed(admin_client.get(EVENTS_URL, {"to_status__exact": "approved"})) == [later]
 
 

@@ -14,7 +14,7 @@ from offers.models import (
     OfferStatus,
     ReviewReason,
 )
-from tests.factories import PublisherProfileFactory, submitted_offer
+from tests.factories import MembershipFactory, submitted_offer
 
 pytestmark = pytest.mark.django_db
 
@@ -72,15 +72,15 @@ def test_each_reason_is_kept_with_the_decision_and_the_internal_note(in_review, 
     assert event.reason == ""
 
 
-def test_a_reviewer_never_decides_on_an_offer_from_their_own_account(reviewer):
-    PublisherProfileFactory(user=reviewer)
+def test_a_reviewer_never_decides_on_an_offer_of_their_own_organisation(reviewer):
+    MembershipFactory(user=reviewer)
     own = submitted_offer(reviewer)
 
     with pytest.raises(workflow.DecisionRefused) as refused:
         services.decide(own, OfferStatus.APPROVED, reviewer=reviewer)
 
     assert refused.value.message == (
-        "You submitted this offer, so another reviewer must decide on it."
+        "You belong to the organisation of this offer, so another reviewer must decide on it."
     )
 
 

@@ -9,7 +9,7 @@ from django.db import connection, connections, transaction
 
 from offers import services, workflow
 from offers.models import Offer, OfferEvent, OfferStatus, ReviewReason
-from tests.factories import PublisherProfileFactory, submitted_offer
+from tests.factories import publisher, submitted_offer
 
 REASON = [("privacy", "The privacy policy page is a 404.")]
 
@@ -38,7 +38,7 @@ def test_two_reviewers_deciding_at_once_give_one_decision_and_one_clear_refusal(
     postgresql, reviewer, admin_user
 ):
 
-    offer = submitted_offer(PublisherProfileFactory().user)
+    offer = submitted_offer(publisher())
     results = []
     threads = [
         threading.Thread(

@@ -89,7 +89,8 @@ def make_news(offer, count):
     """News rows as the transitions leave them, made directly: the e-mails are not the point."""
     kinds = [NotificationKind.SUBMITTED, NotificationKind.CHECKS_FAILED]
     Notification.objects.bulk_create(
-        Notification(recipient=offer.owner, offer=offer, kind=kinds[n % 2]) for n in range(count)
+        Notification(recipient=offer.created_by, offer=offer, kind=kinds[n % 2])
+        for n in range(count)
     )
 
 
@@ -549,7 +550,7 @@ def news_item(notification):
 def test_my_offers_shows_the_publishers_news_newest_first(
     alice_client, in_review, reviewer, after_commit
 ):
-    other = submitted_offer(in_review.owner)
+    other = submitted_offer(in_review.created_by)
     with after_commit():
         services.decide(
             in_review, OfferStatus.CHANGES_REQUESTED, reviewer=reviewer, reasons=[("logos", "x")]
@@ -598,8 +599,8 @@ def test_my_offers_runs_the_same_queries_however_much_news(
 ):
     make_news(in_review, count)
 
-    # The session, the user, the offers, the news with their offers.
-    with django_assert_num_queries(4):
+    # The session, the user, their organisations, the offers, the news with their offers.
+    with django_assert_num_queries(5):
         response = alice_client.get(LIST_URL)
 
     assert len(response.context["news"]) == min(count, 10)

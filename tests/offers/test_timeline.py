@@ -63,7 +63,7 @@ def test_the_publisher_sees_the_history_newest_first_without_internal_notes(alic
     assert "Took the offer on for review." not in html
 
 
-def test_reviewers_see_the_assignment_the_publisher_and_the_internal_note(
+def test_reviewers_see_the_assignment_the_member_and_the_internal_note(
     client, reviewed, admin_user
 ):
     client.force_login(admin_user)
@@ -75,7 +75,7 @@ def test_reviewers_see_the_assignment_the_publisher_and_the_internal_note(
         "carol@example.com",
         "Offer Desk",
         "Offer Desk",
-        "The publisher",
+        "alice@example.com",
     ]
     assert "Took the offer on for review." in html
     assert f"<strong>Internal note (reviewers only):</strong> {NOTE}" in html

@@ -94,7 +94,7 @@ def test_the_offer_page_shows_a_drafts_remaining_steps(alice_client, alice):
 
 
 def test_the_offer_page_of_a_submitted_offer_shows_its_status_and_version(alice_client, draft):
-    services.submit_offer(draft, actor=draft.owner)
+    services.submit_offer(draft, actor=draft.created_by)
 
     html = alice_client.get(reverse("offers:detail", kwargs={"pk": draft.pk})).content.decode()
 

@@ -138,11 +138,11 @@ def test_withdrawing_needs_a_csrf_token(alice, in_review):
 
 def test_status_and_owner_fields_in_the_post_are_ignored(alice_client, alice, bob, in_review):
     alice_client.post(
-        withdraw_url(in_review), {**CONFIRMED, "status": OfferStatus.APPROVED, "owner": bob.pk}
+        withdraw_url(in_review), {**CONFIRMED, "status": OfferStatus.APPROVED, "created_by": bob.pk}
     )
 
     in_review.refresh_from_db()
-    assert (in_review.status, in_review.owner) == (OfferStatus.WITHDRAWN, alice)
+    assert (in_review.status, in_review.created_by) == (OfferStatus.WITHDRAWN, alice)
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from offers import services, workflow
 from offers.models import Offer, OfferStatus
+from organisations.models import Organisation
 from tests.factories import OfferFactory, png_upload
 from tests.wizard_data import BUSINESS, MARKETING, PUBLISHER, TECHNICAL, post_step, step_url
 
@@ -22,10 +23,13 @@ def test_the_whole_wizard_creates_and_submits_an_offer(client, newcomer):
     client.force_login(newcomer)
 
     response = client.post(reverse("offers:new"), PUBLISHER)
-    offer = Offer.objects.get(owner=newcomer)
+    offer = Offer.objects.get(created_by=newcomer)
     assert response.status_code == 302
     assert response["Location"] == step_url(offer, "technical")
-    assert newcomer.publisher_profile.mpn_id == "4512345"
+    assert offer.organisation.mpn_id == "4512345"
+    assert list(offer.organisation.memberships.values_list("user", "role")) == [
+        (newcomer.pk, "owner")
+    ]
 
     assert post_step(client, offer, "technical", TECHNICAL)["Location"] == step_url(
         offer, "business"
@@ -193,11 +197,11 @@ def test_submit_without_logos_leads_to_the_marketing_step(alice_client, alice):
     assert response["Location"] == step_url(offer, "marketing")
 
 
-def test_submit_without_a_publisher_profile_leads_to_the_first_step(client, newcomer):
-    offer = OfferFactory(owner=newcomer)
-    client.force_login(newcomer)
+def test_submit_with_incomplete_organisation_details_leads_to_the_first_step(alice_client, alice):
+    offer = OfferFactory(owner=alice)
+    Organisation.objects.filter(pk=offer.organisation_id).update(company_name="")
 
-    response = post_step(client, offer, "review", {})
+    response = post_step(alice_client, offer, "review", {})
 
     assert response["Location"] == step_url(offer, "publisher")
 
@@ -290,7 +294,9 @@ def test_an_invalid_first_step_creates_no_draft(client, newcomer):
     assert not Offer.objects.exists()
 
 
-def test_editing_the_publisher_step_updates_the_profile_for_all_offers(alice_client, alice, draft):
+def test_editing_the_publisher_step_updates_the_organisation_for_all_offers(
+    alice_client, alice, draft
+):
     post_step(
         alice_client,
         draft,
@@ -303,11 +309,11 @@ def test_editing_the_publisher_step_updates_the_profile_for_all_offers(alice_cli
         },
     )
 
-    alice.publisher_profile.refresh_from_db()
+    organisation = Organisation.objects.get(pk=draft.organisation_id)
     assert (
-        alice.publisher_profile.registration_type,
-        alice.publisher_profile.mpn_id,
-        alice.publisher_profile.marketplace_publisher_id,
+        organisation.registration_type,
+        organisation.mpn_id,
+        organisation.marketplace_publisher_id,
     ) == ("marketplace", "", "alice-apps")
 
 
@@ -353,8 +359,9 @@ def test_the_progress_follows_each_saved_step_at_once(alice_client, alice):
     post_step(alice_client, offer, "marketing", MARKETING, logo_files())
     assert alice_client.get(review).context["missing"] == []
 
-    alice.publisher_profile.company_name = ""
-    alice.publisher_profile.save()
+    organisation = offer.organisation
+    organisation.company_name = ""
+    organisation.save()
     assert alice_client.get(review).context["missing"] == ["publisher"]
 
 

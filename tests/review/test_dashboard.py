@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from offers.models import Check, CheckStatus, Offer, OfferStatus
-from tests.factories import OfferFactory, PublisherProfileFactory, submitted_offer
+from tests.factories import OfferFactory, organisation_of, publisher, submitted_offer
 
 pytestmark = pytest.mark.django_db
 
@@ -98,8 +98,8 @@ def test_asking_for_drafts_shows_the_open_offers_and_says_why(reviewer_client, a
 def test_a_row_shows_the_offer_its_publisher_state_checks_date_revision_and_reviewer(
     reviewer_client, reviewer
 ):
-    profile = PublisherProfileFactory(company_name="Northwind Traders", user__email="erin@nw.test")
-    offer = queued("Route Planner", owner=profile.user, hour=2)
+    erin = publisher("erin@nw.test", company_name="Northwind Traders")
+    offer = queued("Route Planner", owner=erin, hour=2)
     Offer.objects.filter(pk=offer.pk).update(assigned_to=reviewer, revision=3)
     Check.objects.filter(offer=offer).update(revision=3)
 
@@ -250,10 +250,9 @@ def test_only_the_checks_of_the_current_revision_count(reviewer_client):
 
 @pytest.fixture
 def two_publishers():
-    northwind = PublisherProfileFactory(
-        company_name="Northwind Traders", mpn_id="7654321", user__email="erin@northwind.test"
-    )
-    queued("Route Planner", owner=northwind.user, hour=0)
+    erin = publisher("erin@northwind.test", company_name="Northwind Traders")
+    organisation_of(erin).__class__.objects.filter(memberships__user=erin).update(mpn_id="7654321")
+    queued("Route Planner", owner=erin, hour=0)
     queued("Field Service", hour=1)  # Contoso Ltd, MPN ID 4512345, userN@example.com
 
 
@@ -442,9 +441,9 @@ def test_odd_parameters_never_break_the_page(reviewer_client, query):
 
 # --- queries -------------------------------------------------------------------------------
 
-# Session, user, whether the reviewer has a second factor, counts per state, the page of
-# offers with everything its rows show.
-QUEUE_QUERIES = 5
+# Session, user, whether the reviewer has a second factor, their organisations (none: the
+# navigation asks), counts per state, the page of offers with everything its rows show.
+QUEUE_QUERIES = 6
 
 
 def test_the_query_count_does_not_grow_with_the_offers(

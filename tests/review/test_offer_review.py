@@ -713,7 +713,7 @@ def test_rejecting_with_reasons(reviewer_client, client, alice, in_review):
     assert f"<li><strong>An uptime of at least 99.9%</strong>: {UPTIME[1]}</li>" in detail
 
 
-def test_a_reviewer_never_decides_on_an_offer_from_their_own_account(client):
+def test_a_reviewer_never_decides_on_an_offer_of_their_own_organisation(client):
     own = UserFactory(email="rita@example.com", role=Role.REVIEWER)
     offer = submitted_offer(own)
     client.force_login(own)
@@ -721,10 +721,13 @@ def test_a_reviewer_never_decides_on_an_offer_from_their_own_account(client):
     html = client.get(url("offer", offer)).content.decode()
     response = post_decision(client, offer, OfferStatus.APPROVED)
 
-    assert "You submitted this offer, so another reviewer must decide on it." in html
+    assert (
+        "You belong to the organisation of this offer, so another reviewer must decide on it."
+        in html
+    )
     assert f'action="{url("decide", offer)}"' not in html
     assert response.context["decision_form"].non_field_errors() == [
-        "You submitted this offer, so another reviewer must decide on it."
+        "You belong to the organisation of this offer, so another reviewer must decide on it."
     ]
     assert status_of(offer) == OfferStatus.IN_REVIEW
 
@@ -759,7 +762,7 @@ def test_status_and_owner_fields_in_a_post_are_ignored(reviewer_client, in_revie
     reviewer_client.post(url("decide", in_review), data)
 
     in_review.refresh_from_db()
-    assert (in_review.status, in_review.owner, in_review.assigned_to) == (
+    assert (in_review.status, in_review.created_by, in_review.assigned_to) == (
         OfferStatus.CHANGES_REQUESTED,
         alice,
         None,

@@ -50,7 +50,7 @@ def offer(alice, site):
 
 def submit(offer):
     """Submit without queueing: each test runs the checks itself, as a worker would."""
-    services.submit_offer(offer, actor=offer.owner)
+    services.submit_offer(offer, actor=offer.created_by)
     return list(offer.checks.filter(revision=offer.revision))
 
 
@@ -251,7 +251,7 @@ def test_submitting_while_the_broker_is_down_still_succeeds(
     monkeypatch.setattr(tasks.check_url, "apply_async", broker_down)
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.submit_offer(offer, actor=offer.owner)
+        services.submit_offer(offer, actor=offer.created_by)
 
     offer.refresh_from_db()
     assert offer.status == OfferStatus.SUBMITTED

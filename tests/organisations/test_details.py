@@ -1,13 +1,15 @@
-"""The publisher profile: every field's rule, the error that names it, and what is saved."""
+"""The organisation's details: every field's rule, the error that names it, what is saved, and
+who may change them (owners; every other member reads them)."""
 
 import pytest
 
-from accounts.forms import PublisherProfileForm
-from accounts.models import PublisherProfile, RegistrationType
+from organisations.forms import OrganisationForm
+from organisations.models import MemberRole, Organisation, RegistrationType
+from tests.factories import organisation_of, publisher
 
 pytestmark = pytest.mark.django_db
 
-PROFILE_URL = "/accounts/profile/"
+PROFILE_URL = "/organisation/"
 
 MPN = {
     "company_name": "Carol Consulting",
@@ -37,7 +39,7 @@ PUBLISHER_ID_FORMAT = (
 
 def profile_form(base=MPN, **changes):
     data = {**base, **changes}
-    form = PublisherProfileForm(data={k: v for k, v in data.items() if v is not None})
+    form = OrganisationForm(data={k: v for k, v in data.items() if v is not None})
     form.is_valid()
     return form
 
@@ -209,17 +211,17 @@ def test_a_malformed_id_of_the_other_registration_is_not_held_against_the_publis
 # The page.
 
 
-def test_the_profile_page_needs_a_signed_in_user(client):
-    assert client.get(PROFILE_URL)["Location"] == "/accounts/login/?next=/accounts/profile/"
+def test_the_details_page_needs_a_signed_in_user(client):
+    assert client.get(PROFILE_URL)["Location"] == "/accounts/login/?next=/organisation/"
 
 
-def test_a_newcomer_starts_with_their_sign_in_address_as_microsoft_account(client, newcomer):
+def test_someone_in_no_organisation_is_told_how_to_get_one(client, newcomer):
     client.force_login(newcomer)
 
     response = client.get(PROFILE_URL)
 
     assert response.status_code == 200
-    assert response.context["form"].initial == {"microsoft_account": "new@example.com"}
+    assert "You belong to no organisation yet." in response.content.decode()
 
 
 def test_the_profile_page_shows_the_saved_profile(alice_client, alice):
@@ -230,43 +232,61 @@ def test_the_profile_page_shows_the_saved_profile(alice_client, alice):
         "registration_type": "mpn",
         "mpn_id": "4512345",
         "marketplace_publisher_id": "",
-        "microsoft_account": f"partner-{alice.pk}@contoso.com",
+        "microsoft_account": organisation_of(alice).microsoft_account,
     }
 
 
-def test_a_newcomer_saving_the_form_creates_their_profile(client, newcomer):
-    client.force_login(newcomer)
-
-    response = client.post(PROFILE_URL, {**MPN, "mpn_id": "451 2345"}, follow=True)
+def test_an_owner_saves_the_details(alice_client, alice):
+    response = alice_client.post(PROFILE_URL, {**MPN, "mpn_id": "451 2345"}, follow=True)
 
     assert response.redirect_chain == [(PROFILE_URL, 302)]
-    assert [str(m) for m in response.context["messages"]] == ["Your publisher profile was saved."]
-    profile = PublisherProfile.objects.get(user=newcomer)
+    assert [str(m) for m in response.context["messages"]] == [
+        "The organisation's details were saved."
+    ]
+    organisation = organisation_of(alice)
+    organisation.refresh_from_db()
     assert (
-        profile.company_name,
-        profile.registration_type,
-        profile.mpn_id,
-        profile.marketplace_publisher_id,
-        profile.microsoft_account,
+        organisation.company_name,
+        organisation.registration_type,
+        organisation.mpn_id,
+        organisation.marketplace_publisher_id,
+        organisation.microsoft_account,
     ) == ("Carol Consulting", RegistrationType.MPN, "4512345", "", "partner@carol.example")
 
 
+@pytest.mark.parametrize("role", [MemberRole.MANAGER, MemberRole.MARKETER, MemberRole.VIEWER])
+def test_other_members_read_the_details_and_cannot_change_them(client, alice, role):
+    member = publisher("member@example.com", organisation=organisation_of(alice), role=role)
+    client.force_login(member)
+
+    page = client.get(PROFILE_URL)
+    posted = client.post(PROFILE_URL, {**MPN, "company_name": "Hijacked"})
+
+    assert page.status_code == posted.status_code == 200
+    assert all(field.disabled for field in page.context["form"].fields.values())
+    assert page.context["read_only_note"] == (
+        f"Only owners of Alice Apps manage its members and its details; your role there is "
+        f"{role.label}."
+    )
+    assert Organisation.objects.get(pk=organisation_of(alice).pk).company_name == "Alice Apps"
+
+
 def test_saving_updates_the_existing_profile_in_place(alice_client, alice):
-    profile_id = alice.publisher_profile.pk
+    profile_id = organisation_of(alice).pk
 
     alice_client.post(PROFILE_URL, {**MPN, "company_name": "Alice Apps International"})
 
-    profile = PublisherProfile.objects.get(user=alice)
+    profile = Organisation.objects.get(memberships__user=alice)
     assert profile.pk == profile_id
     assert profile.company_name == "Alice Apps International"
     assert profile.microsoft_account == "partner@carol.example"
-    assert PublisherProfile.objects.count() == 1
+    assert Organisation.objects.count() == 1
 
 
 def test_changing_to_a_marketplace_registration_blanks_the_saved_mpn_id(alice_client, alice):
     alice_client.post(PROFILE_URL, {**MARKETPLACE, "mpn_id": "4512345"})
 
-    profile = PublisherProfile.objects.get(user=alice)
+    profile = Organisation.objects.get(memberships__user=alice)
     assert profile.registration_type == RegistrationType.MARKETPLACE
     assert profile.marketplace_publisher_id == "carol-apps"
     assert profile.mpn_id == ""
@@ -277,7 +297,7 @@ def test_changing_back_to_mpn_blanks_the_saved_publisher_id(alice_client, alice)
 
     alice_client.post(PROFILE_URL, {**MPN, "marketplace_publisher_id": "carol-apps"})
 
-    profile = PublisherProfile.objects.get(user=alice)
+    profile = Organisation.objects.get(memberships__user=alice)
     assert (profile.registration_type, profile.mpn_id, profile.marketplace_publisher_id) == (
         RegistrationType.MPN,
         "4512345",
@@ -296,7 +316,7 @@ def test_an_invalid_profile_is_shown_again_with_the_error_next_to_its_field(alic
         '<ul class="errorlist" id="id_mpn_id_error">'
         "<li>An MPN ID has 6 to 10 digits; this one has 5.</li></ul>"
     ) in response.content.decode()
-    assert PublisherProfile.objects.get(user=alice).company_name == "Alice Apps"
+    assert Organisation.objects.get(memberships__user=alice).company_name == "Alice Apps"
 
 
 def test_a_publisher_edits_only_their_own_profile(client, alice, bob):
@@ -304,5 +324,5 @@ def test_a_publisher_edits_only_their_own_profile(client, alice, bob):
 
     client.post(PROFILE_URL, {**MPN, "company_name": "Bob Software Group"})
 
-    assert PublisherProfile.objects.get(user=bob).company_name == "Bob Software Group"
-    assert PublisherProfile.objects.get(user=alice).company_name == "Alice Apps"
+    assert Organisation.objects.get(memberships__user=bob).company_name == "Bob Software Group"
+    assert Organisation.objects.get(memberships__user=alice).company_name == "Alice Apps"

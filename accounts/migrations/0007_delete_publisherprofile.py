@@ -1,0 +1,12 @@
+"""The publisher's profile became their organisation (offers 0008 moved every one)."""
+
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("accounts", "0006_existing_addresses_verified"),
+        ("offers", "0008_organisations"),
+    ]
+
+    operations = [migrations.DeleteModel(name="PublisherProfile")]

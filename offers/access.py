@@ -1,0 +1,57 @@
+"""The one way a person reaches an offer, and what they may do with it there.
+
+An outsider (no membership in the offer's organisation, or removed a moment ago) gets 404,
+never a hint that the offer exists; a member whose role lacks the right gets 403 with a
+sentence saying so. The rights of each role are organisations.access.RIGHTS."""
+
+from django.http import Http404
+
+from offers.models import Offer
+from organisations.access import Right, ensure, may, refusal
+from organisations.models import Membership
+
+# What changing each wizard step needs. The publisher step holds the organisation's details.
+STEP_RIGHTS = {
+    "publisher": Right.MANAGE,
+    "technical": Right.EDIT,
+    "business": Right.EDIT,
+    "marketing": Right.EDIT_MARKETING,
+    "review": Right.SUBMIT,
+}
+
+
+def get_offer(user, pk, right=Right.VIEW):
+    """The offer, with `offer.membership` the person's membership of its organisation."""
+    offer = Offer.objects.select_related("organisation", "created_by").filter(pk=pk).first()
+    membership = _membership(user, offer)
+    if membership is None:
+        raise Http404
+    ensure(membership, right)
+    offer.membership = membership
+    return offer
+
+
+def may_change_step(offer, step_name):
+    """Whether the member who opened `offer` (get_offer) may save this wizard step."""
+    return may(offer.membership, STEP_RIGHTS[step_name])
+
+
+def _membership(user, offer):
+    if offer is None or not user.is_authenticated:
+        return None
+    membership = Membership.objects.filter(organisation=offer.organisation, user=user).first()
+    if membership is not None:
+        membership.organisation = offer.organisation  # already loaded: no second query
+    return membership
+
+
+def ensure_may_change_step(offer, step_name):
+    """403, naming the member's role, unless they may save this wizard step."""
+    ensure(offer.membership, STEP_RIGHTS[step_name])
+
+
+def step_refusal(offer, step_name):
+    """Why this member reads the step instead of changing it; None when they may change it."""
+    if may_change_step(offer, step_name):
+        return None
+    return refusal(offer.membership, STEP_RIGHTS[step_name])

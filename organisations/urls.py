@@ -1,0 +1,17 @@
+from django.urls import path
+
+from organisations import views
+
+app_name = "organisations"
+
+urlpatterns = [
+    path("", views.detail, name="detail"),
+    path("switch/", views.switch, name="switch"),
+    path("members/", views.members, name="members"),
+    path("members/invite/", views.invite, name="invite"),
+    path("members/<int:pk>/role/", views.change_role, name="change_role"),
+    path("members/<int:pk>/remove/", views.remove, name="remove"),
+    path("members/e-mails/", views.email_choices, name="email_choices"),
+    path("invitations/<int:pk>/withdraw/", views.revoke_invitation, name="revoke_invitation"),
+    path("join/<str:token>/", views.join, name="join"),
+]
