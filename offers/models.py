@@ -57,7 +57,8 @@ class Offer(models.Model):
         related_name="offers",
         verbose_name=_("organisation"),
     )
-    # The member who started the draft; who submitted, withdrew or resubmitted is OfferEvent's.
+    # The member who started the draft. Who saved each step last is StepEdit's; who submitted,
+    # withdrew or resubmitted, OfferEvent's.
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -317,6 +318,36 @@ class OfferRevision(models.Model):
 
     def __str__(self):
         return f"{self.offer_id} r{self.number}"
+
+
+class StepEdit(models.Model):
+    """Who saved a wizard step of a draft last, and how often it was saved: the version that a
+    page carries, so that two members saving the same step cannot overwrite each other
+    unawares (offers.services.save_step)."""
+
+    offer = models.ForeignKey(
+        Offer, on_delete=models.CASCADE, related_name="step_edits", verbose_name=_("offer")
+    )
+    step = models.CharField(max_length=20, verbose_name=_("step"))
+    version = models.PositiveIntegerField(default=0, verbose_name=_("version"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(null=True, verbose_name=_("changed"))
+
+    class Meta:
+        verbose_name = _("step edit")
+        verbose_name_plural = _("step edits")
+        constraints = [
+            models.UniqueConstraint(fields=["offer", "step"], name="one_version_per_step"),
+        ]
+
+    def __str__(self):
+        return f"{self.offer_id}:{self.step} v{self.version}"
 
 
 class NotificationKind(models.TextChoices):

@@ -3,6 +3,7 @@ reviewers' decisions. Every status change goes through offers.workflow.transitio
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +19,7 @@ from offers.models import (
     OfferRevision,
     OfferStatus,
     ReviewReason,
+    StepEdit,
 )
 from offers.steps import FORM_STEPS, STEPS_BY_NAME
 from organisations import services as organisation_services
@@ -44,20 +46,48 @@ def step_initial(offer, step_name):
     return {form_field: getattr(offer, model_field) for form_field, model_field in fields.items()}
 
 
-def save_step(offer, step_name, cleaned_data, *, uploads=None):
-    """Store a valid step at once, so that a draft never loses work. The answers are saved
-    first: when the file store then refuses the logos (logos.StorageUnavailable), what was
-    typed is kept and only the logos need uploading again."""
+class StepConflict(Exception):
+    """Someone saved the step after the page being posted was shown: `edit` (a StepEdit) says
+    who and when."""
+
+    def __init__(self, edit):
+        super().__init__(edit)
+        self.edit = edit
+
+
+def save_step(offer, step_name, cleaned_data, *, uploads=None, user=None, seen_version=None):
+    """Store a valid step at once, so that a draft never loses work, and record who saved it.
+    `seen_version` is the step's version when the page was shown: if another save came in
+    since, nothing is saved and StepConflict says whose (a post without it, from a page served
+    before versions existed, is saved). The answers are saved before the logos: when the file
+    store then refuses them (logos.StorageUnavailable), what was typed is kept."""
     _ensure_editable(offer)
-    if step_name == "publisher":
-        organisation_services.save_details(offer.organisation, cleaned_data)
-        return
-    fields = STEPS_BY_NAME[step_name].offer_fields
-    if fields:
-        values = {model: cleaned_data[form_field] for form_field, model in fields.items()}
-        _update_draft(offer, **values)
+    with transaction.atomic():
+        _record_edit(offer, step_name, user, seen_version)
+        if step_name == "publisher":
+            organisation_services.save_details(offer.organisation, cleaned_data)
+        elif fields := STEPS_BY_NAME[step_name].offer_fields:
+            values = {model: cleaned_data[form_field] for form_field, model in fields.items()}
+            _update_draft(offer, **values)
     if uploads:
         store_logos(offer, uploads)
+
+
+def step_version(offer, step_name):
+    """How often the step was saved: the version a page of it carries."""
+    edit = StepEdit.objects.filter(offer=offer, step=step_name).first()
+    return edit.version if edit else 0
+
+
+def _record_edit(offer, step_name, user, seen_version):
+    # The UPDATE holds the row until the transaction ends: of two saves at once, the second
+    # waits, then finds the version moved on. No lock outlives the request.
+    edit, _created = StepEdit.objects.get_or_create(offer=offer, step=step_name)
+    mine = StepEdit.objects.filter(pk=edit.pk)
+    if seen_version is not None:
+        mine = mine.filter(version=seen_version)
+    if not mine.update(version=F("version") + 1, changed_by=user, changed_at=timezone.now()):
+        raise StepConflict(StepEdit.objects.select_related("changed_by").get(pk=edit.pk))
 
 
 @transaction.atomic

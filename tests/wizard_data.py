@@ -51,14 +51,17 @@ def step_url(offer, step):
     return reverse("offers:wizard", kwargs={"pk": offer.pk, "step": step})
 
 
-def post_step(client, offer, step, data=None, files=None):
-    """POST a step: fields prefixed with the step's name, plus the wizard's management field.
+def post_step(client, offer, step, data=None, files=None, *, version=None):
+    """POST a step: fields prefixed with the step's name, plus the wizard's management field,
+    and the step's version when the page being posted was shown, if given.
 
     Without `data`, the step's valid answers above.
     """
     fields = STEP_DATA[step] if data is None else data
     payload = {f"{step}-{key}": value for key, value in fields.items()}
     payload[f"offer-{offer.pk}-current_step"] = step
+    if version is not None:
+        payload["step_version"] = str(version)
     if files or step == "marketing":
         # The marketing form carries the logo inputs, so the browser sends multipart.
         payload.update(files or {})

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from offers.checks import rounds
 from tests.browser.pages import assert_no_serious_violations, sign_in
 from tests.browser.wizard_walk import Keys
-from tests.factories import PASSWORD, OfferFactory, UserFactory, publisher
+from tests.factories import PASSWORD, OfferFactory, UserFactory, organisation_of, publisher
 
 pytestmark = pytest.mark.browser
 
@@ -92,3 +92,33 @@ def test_a_team_works_on_one_offer_and_a_removed_member_loses_it(
     expect(owner.locator(".message").first).to_have_text("mia@example.com was removed.")
     response = manager.goto(f"/offers/{draft.pk}/")
     assert response.status == 404
+
+
+def test_two_members_on_one_step_the_second_sees_the_firsts_answers_and_keeps_their_own(
+    new_page, live_server
+):
+    alice = publisher("alice@example.com", company_name="Alice Apps")
+    mia = publisher("mia@example.com", organisation=organisation_of(alice), role="manager")
+    draft = OfferFactory(owner=alice, app_name="Alice Route Planner")
+    url = f"/offers/{draft.pk}/edit/technical/"
+    pages = []
+    for person in (alice, mia):
+        page = new_page()
+        sign_in(page, person, live_server.url)
+        page.goto(url)
+        pages.append((page, Keys(page)))
+    (first, first_keys), (second, second_keys) = pages
+
+    first_keys.fill(first.get_by_label("Uptime commitment"), "99.99")
+    first_keys.activate(first.get_by_role("button", name="Save and continue", exact=True))
+    expect(first.get_by_role("heading", level=1)).to_have_text("Business requirements")
+    second_keys.fill(second.get_by_label("Uptime commitment"), "99.97")
+    second_keys.activate(second.get_by_role("button", name="Save and continue", exact=True))
+
+    alert = second.get_by_role("alert").filter(has_text="Someone else saved this step")
+    expect(alert).to_contain_text("alice@example.com saved this step at ")
+    expect(alert).to_contain_text("99.990")
+    expect(second.get_by_label("Uptime commitment")).to_have_value("99.97")
+    assert_no_serious_violations(second, "a step saved by someone else meanwhile")
+    second_keys.activate(second.get_by_role("button", name="Save and continue", exact=True))
+    expect(second.get_by_role("heading", level=1)).to_have_text("Business requirements")

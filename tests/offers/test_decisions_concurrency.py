@@ -1,4 +1,5 @@
-"""Two reviewers deciding on one offer at the same moment, in two real transactions."""
+"""Two reviewers deciding on one offer at the same moment, and two members saving one step of a
+draft at the same moment, in real transactions."""
 
 import os
 import threading
@@ -8,8 +9,8 @@ import pytest
 from django.db import connection, connections, transaction
 
 from offers import services, workflow
-from offers.models import Offer, OfferEvent, OfferStatus, ReviewReason
-from tests.factories import publisher, submitted_offer
+from offers.models import Offer, OfferEvent, OfferStatus, ReviewReason, StepEdit
+from tests.factories import OfferFactory, publisher, submitted_offer
 
 REASON = [("privacy", "The privacy policy page is a 404.")]
 
@@ -84,3 +85,49 @@ def _sessions_waiting_for_a_lock():
             "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
         )
         return cursor.fetchall()
+
+
+BUSINESS_ANSWERS = {"own_ordering_and_billing": True, "licensing_responsibility": True}
+
+
+def _save_in_thread(offer_pk, support_model, user, results):
+    try:
+        offer = Offer.objects.select_related("organisation").get(pk=offer_pk)
+        answers = {**BUSINESS_ANSWERS, "support_model": support_model}
+        services.save_step(offer, "business", answers, user=user, seen_version=0)
+        results.append(("saved", support_model))
+    except services.StepConflict as conflict:
+        results.append(("refused", conflict.edit.changed_by))
+    finally:
+        connections.close_all()
+
+
+def test_two_members_saving_one_step_at_once_give_one_save_and_one_refusal(
+    postgresql, alice, manager
+):
+    draft = OfferFactory(owner=alice)
+    answers = {**BUSINESS_ANSWERS, "support_model": "free"}
+    services.save_step(draft, "business", answers, user=alice, seen_version=None)
+    StepEdit.objects.filter(offer=draft).update(version=0)  # as both pages showed it
+    results = []
+    threads = [
+        threading.Thread(target=_save_in_thread, args=(draft.pk, model, user, results))
+        for model, user in (("paid", alice), ("community", manager))
+    ]
+    # Hold the step's row so that both saves queue behind it before either is made.
+    with transaction.atomic():
+        StepEdit.objects.select_for_update().get(offer=draft)
+        for thread in threads:
+            thread.start()
+        time.sleep(0.5)
+        waiting = _sessions_waiting_for_a_lock()
+    for thread in threads:
+        thread.join(timeout=10)
+
+    assert len(waiting) == 2
+    assert sorted(kind for kind, _detail in results) == ["refused", "saved"]
+    (saved,) = [detail for kind, detail in results if kind == "saved"]
+    (saver,) = [user for user, model in ((alice, "paid"), (manager, "community")) if model == saved]
+    assert [detail for kind, detail in results if kind == "refused"] == [saver]
+    assert Offer.objects.get(pk=draft.pk).support_model == saved
+    assert StepEdit.objects.get(offer=draft).version == 1

@@ -1,0 +1,137 @@
+"""Two members saving the same step of one draft: the second save is refused, naming who saved
+and when, with the second person's input kept on the page and the other's answers beside it;
+saving again then keeps theirs. No lock is held between requests: each page carries the step's
+version."""
+
+import pytest
+from django.test import Client
+
+from offers import services
+from offers.models import Offer, StepEdit
+from organisations.models import Organisation
+from tests.wizard_data import PUBLISHER, TECHNICAL, post_step, step_url
+
+pytestmark = pytest.mark.django_db
+
+
+def version_on_page(client, offer, step):
+    return client.get(step_url(offer, step)).context["step_version"]
+
+
+@pytest.fixture
+def two_members(alice, manager):
+    first, second = Client(), Client()
+    first.force_login(alice)
+    second.force_login(manager)
+    return first, second
+
+
+def test_each_save_moves_the_version_on_and_keeps_who_saved(alice_client, alice, draft):
+    assert version_on_page(alice_client, draft, "technical") == 0
+
+    post_step(alice_client, draft, "technical", version=0)
+
+    edit = StepEdit.objects.get(offer=draft, step="technical")
+    assert (edit.version, edit.changed_by) == (1, alice)
+    assert version_on_page(alice_client, draft, "technical") == 1
+
+
+def test_the_second_of_two_saves_is_refused_naming_who_saved_and_keeping_the_input(
+    two_members, draft
+):
+    alice, mia = two_members
+    seen = version_on_page(mia, draft, "technical")
+    post_step(alice, draft, "technical", {**TECHNICAL, "uptime_percent": "99.99"}, version=seen)
+
+    response = post_step(
+        mia,
+        draft,
+        "technical",
+        {**TECHNICAL, "uptime_percent": "99.95", "trial_days": "14"},
+        version=seen,
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "alice@example.com saved this step at " in html
+    assert "Your answers below are not saved yet; theirs are listed here." in html
+    assert ("Uptime commitment", "99.990") in response.context["conflict"]["values"]
+    assert 'value="14"' in html  # Mia's input is kept
+    assert response.context["step_version"] == 1
+    offer = Offer.objects.get(pk=draft.pk)
+    assert (str(offer.uptime_percent), offer.trial_days) == ("99.990", 30)
+
+
+def test_saving_again_after_the_refusal_keeps_the_second_persons_answers(two_members, draft):
+    alice, mia = two_members
+    post_step(alice, draft, "technical", {**TECHNICAL, "uptime_percent": "99.99"}, version=0)
+    refused = post_step(mia, draft, "technical", {**TECHNICAL, "trial_days": "14"}, version=0)
+
+    again = post_step(
+        mia,
+        draft,
+        "technical",
+        {**TECHNICAL, "trial_days": "14"},
+        version=refused.context["step_version"],
+    )
+
+    assert again["Location"] == step_url(draft, "business")
+    assert Offer.objects.get(pk=draft.pk).trial_days == 14
+
+
+def test_saves_of_different_steps_do_not_conflict(two_members, draft):
+    alice, mia = two_members
+
+    post_step(alice, draft, "technical", version=0)
+    response = post_step(mia, draft, "business", version=0)
+
+    assert response["Location"] == step_url(draft, "marketing")
+
+
+def test_a_second_tab_of_the_same_person_is_told_it_was_them(alice_client, draft):
+    post_step(alice_client, draft, "technical", version=0)
+
+    response = post_step(alice_client, draft, "technical", version=0)
+
+    assert "You saved this step in another tab or window at " in response.content.decode()
+
+
+def test_a_conflict_on_the_organisation_step_lists_the_stored_details(alice_client, draft):
+    post_step(alice_client, draft, "publisher", version=0)
+
+    response = post_step(
+        alice_client, draft, "publisher", {**PUBLISHER, "company_name": "Renamed"}, version=0
+    )
+
+    assert ("Company name", "Alice Apps") in response.context["conflict"]["values"]
+    assert Organisation.objects.get(pk=draft.organisation_id).company_name == "Alice Apps"
+
+
+def test_the_service_refuses_a_stale_version_and_saves_nothing(draft, alice, manager):
+    services.save_step(
+        draft,
+        "business",
+        {
+            "own_ordering_and_billing": True,
+            "support_model": "free",
+            "licensing_responsibility": True,
+        },
+        user=alice,
+        seen_version=0,
+    )
+
+    with pytest.raises(services.StepConflict) as conflict:
+        services.save_step(
+            draft,
+            "business",
+            {
+                "own_ordering_and_billing": True,
+                "support_model": "paid",
+                "licensing_responsibility": True,
+            },
+            user=manager,
+            seen_version=0,
+        )
+
+    assert (conflict.value.edit.changed_by, conflict.value.edit.version) == (alice, 1)
+    assert Offer.objects.get(pk=draft.pk).support_model == "free"
