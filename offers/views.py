@@ -103,7 +103,7 @@ def offer_new(request):
             membership=membership,
             may_change_details=may_change_details,
         )
-        current.choose(request, offer.organisation_id)
+        current.choose_now(request, offer.organisation_id)
         messages.success(
             request, _("Draft saved. You can leave at any time and continue from “My offers”.")
         )
@@ -112,7 +112,8 @@ def offer_new(request):
         "form": form,
         "progress": _progress(None, STEPS[0].name, done=set()),
         "fields_templates": [ALL_FIELDS_TEMPLATE],
-        "read_only_note": None if may_change_details else refusal(membership, Right.MANAGE),
+        # The draft can be started; only the details are the owners' to change.
+        "details_note": None if may_change_details else refusal(membership, Right.MANAGE),
     }
     return render(request, "offers/new.html", context)
 

@@ -47,9 +47,9 @@ def choose(request, organisation_id):
     return None
 
 
-def choose_now(request, membership):
-    """Work in the organisation of a membership made during this request."""
-    request.session[SESSION_KEY] = membership.organisation_id
+def choose_now(request, organisation_id):
+    """Work in an organisation the person joined or founded during this request."""
+    request.session[SESSION_KEY] = organisation_id
     request._memberships = memberships_of(request.user)
 
 

@@ -28,7 +28,9 @@ def detail(request):
     may_manage = may(membership, Right.MANAGE)
     if not may_manage:
         read_only(form)
-    if request.method == "POST" and may_manage and form.is_valid():
+    if request.method == "POST":
+        ensure(membership, Right.MANAGE)
+    if request.method == "POST" and form.is_valid():
         services.save_details(organisation, form.cleaned_data)
         messages.success(request, _("The organisation's details were saved."))
         return redirect("organisations:detail")
@@ -202,7 +204,7 @@ def join(request, token):
         membership = services.accept(invitation, request.user)
     except services.InvitationUnusable:
         return render(request, "organisations/join_unusable.html", status=404)
-    current.choose_now(request, membership)
+    current.choose_now(request, membership.organisation_id)
     messages.success(
         request,
         _("You joined %(organisation)s as %(role)s.")

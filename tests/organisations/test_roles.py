@@ -109,6 +109,9 @@ def test_a_manager_starts_a_draft_in_the_organisation_without_changing_its_detai
 
     offer = Offer.objects.get(created_by=manager)
     assert all(field.disabled for field in page.context["form"].fields.values())
+    html = page.content.decode()
+    assert "Only owners of Alice Apps manage its members and its details" in html
+    assert '<button type="submit" class="button">Save and continue</button>' in html
     assert response["Location"] == step_url(offer, "technical")
     assert offer.organisation.memberships.get(user=alice).role == "owner"
     assert offer.organisation.company_name == "Alice Apps"
