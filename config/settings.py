@@ -189,6 +189,10 @@ MFA_PASSKEY_LOGIN_ENABLED = True
 # Browsers allow passkeys on http://localhost; allauth's check of the origin only with DEBUG.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 MFA_TOTP_ISSUER = "Offer Desk"
+# A code is taken in the 30 seconds before and after its own too (RFC 6238, section 5.2): a
+# phone's clock drifts, and a code typed as it turns over is not refused. Each code still
+# works once (allauth marks it used for the whole window).
+MFA_TOTP_TOLERANCE = 1
 # Sign in with Microsoft (Entra ID) when the portal is registered there; the button shows then.
 MICROSOFT_CLIENT_ID = env_str("MICROSOFT_CLIENT_ID")
 MICROSOFT_CLIENT_SECRET = env_str("MICROSOFT_CLIENT_SECRET")

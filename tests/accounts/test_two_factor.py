@@ -1,6 +1,8 @@
 """Two-factor authentication (django-allauth's mfa): an authenticator app with recovery codes.
 Reviewers and admins must have it before a staff page opens; a publisher may turn it on."""
 
+import time
+
 import pyotp
 import pytest
 from allauth.mfa.models import Authenticator
@@ -8,7 +10,7 @@ from django.contrib import auth
 from django.test import Client
 
 from accounts.models import Role
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, TOTP_SECRET, UserFactory
 from tests.signing_in import LOGIN_URL, SECOND_FACTOR_URL, sign_in, totp_code
 
 pytestmark = pytest.mark.django_db
@@ -137,3 +139,16 @@ def test_a_reviewer_who_removes_the_app_is_asked_for_a_new_one(reviewer):
     assert response["Location"] == "/accounts/2fa/"
     assert Authenticator.objects.filter(user=reviewer, type="totp").exists() is False
     assert browser.get("/review/")["Location"] == ACTIVATE_URL
+
+
+@pytest.mark.parametrize(("periods_ago", "accepted"), [(1, True), (2, False)])
+def test_a_code_from_the_period_before_is_taken_one_older_is_not(periods_ago, accepted):
+    UserFactory(email="rita@example.com", role=Role.REVIEWER)
+    client = Client()
+    client.post(LOGIN_URL, {"login": "rita@example.com", "password": PASSWORD})
+    app = pyotp.TOTP(TOTP_SECRET)
+
+    response = client.post(SECOND_FACTOR_URL, {"code": app.at(time.time() - 30 * periods_ago)})
+
+    assert (response.status_code == 302) is accepted
+    assert auth.get_user(client).is_authenticated is accepted
