@@ -46,27 +46,22 @@ def step_initial(offer, step_name):
     return {form_field: getattr(offer, model_field) for form_field, model_field in fields.items()}
 
 
-class StepConflict(Exception):
-    """Someone saved the step after the page being posted was shown: `edit` (a StepEdit) says
-    who and when."""
-
-    def __init__(self, edit):
-        super().__init__(edit)
-        self.edit = edit
-
-
 def save_step(offer, step_name, cleaned_data, *, uploads=None, user=None, seen_version=None):
     """Store a valid step at once, so that a draft never loses work, and record who saved it.
     `seen_version` is the step's version when the page was shown: if another save came in
-    since, nothing is saved and StepConflict says whose (a post without it, from a page served
-    before versions existed, is saved). The answers are saved before the logos: when the file
-    store then refuses them (logos.StorageUnavailable), what was typed is kept."""
+    since, nothing is saved and organisations.services.SavedMeanwhile says whose (a post
+    without it, from a page served before versions existed, is saved). The first step saves the
+    organisation's details, under their own version. The answers are saved before the logos:
+    when the file store then refuses them (logos.StorageUnavailable), what was typed is kept."""
     _ensure_editable(offer)
+    if step_name == "publisher":
+        organisation_services.save_details(
+            offer.organisation, cleaned_data, user=user, seen_version=seen_version
+        )
+        return
     with transaction.atomic():
         _record_edit(offer, step_name, user, seen_version)
-        if step_name == "publisher":
-            organisation_services.save_details(offer.organisation, cleaned_data)
-        elif fields := STEPS_BY_NAME[step_name].offer_fields:
+        if fields := STEPS_BY_NAME[step_name].offer_fields:
             values = {model: cleaned_data[form_field] for form_field, model in fields.items()}
             _update_draft(offer, **values)
     if uploads:
@@ -75,6 +70,8 @@ def save_step(offer, step_name, cleaned_data, *, uploads=None, user=None, seen_v
 
 def step_version(offer, step_name):
     """How often the step was saved: the version a page of it carries."""
+    if step_name == "publisher":
+        return offer.organisation.version
     edit = StepEdit.objects.filter(offer=offer, step=step_name).first()
     return edit.version if edit else 0
 
@@ -87,7 +84,10 @@ def _record_edit(offer, step_name, user, seen_version):
     if seen_version is not None:
         mine = mine.filter(version=seen_version)
     if not mine.update(version=F("version") + 1, changed_by=user, changed_at=timezone.now()):
-        raise StepConflict(StepEdit.objects.select_related("changed_by").get(pk=edit.pk))
+        stored = StepEdit.objects.select_related("changed_by").get(pk=edit.pk)
+        raise organisation_services.SavedMeanwhile(
+            stored.changed_by, stored.changed_at, stored.version
+        )
 
 
 @transaction.atomic

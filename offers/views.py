@@ -5,8 +5,6 @@ from django.core.exceptions import SuspiciousOperation
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.formats import date_format
-from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -18,9 +16,10 @@ from offers.checklist import REQUIREMENTS_BY_KEY
 from offers.forms import PublisherStepForm, WithdrawForm, read_only
 from offers.models import Check, CheckKind, Offer, OfferStatus
 from offers.steps import FORM_STEPS, STEPS, STEPS_BY_NAME
-from organisations import current
+from organisations import conflicts, current
 from organisations import services as organisation_services
 from organisations.access import Right, ensure, may, refusal
+from organisations.services import SavedMeanwhile
 
 # The wizard step where the publisher fixes what a check found.
 FIX_STEP = {
@@ -258,10 +257,10 @@ class OfferWizard(LoginRequiredMixin, NamedUrlWizardView):
         access.ensure_may_change_step(self.offer, step)
         # The URL names the step being posted, even if this session never saw it before.
         self.storage.current_step = step
-        self.seen_version = _version(self.request.POST.get("step_version"))
+        self.seen_version = conflicts.posted_version(self.request.POST.get("step_version"))
         try:
             return super().post(*args, **kwargs)
-        except services.StepConflict as conflict:
+        except SavedMeanwhile as conflict:
             return self._render_conflict(conflict)
         except workflow.NotEditable:
             # Submitted from another tab or device since this page was loaded.
@@ -290,6 +289,11 @@ class OfferWizard(LoginRequiredMixin, NamedUrlWizardView):
         form = self.get_form(data=self.request.POST, files=self.request.FILES)
         form.is_valid()
         return self.render(form)
+
+    def _conflict_context(self, conflict, form):
+        fresh = Offer.objects.select_related("organisation").get(pk=self.offer.pk)
+        stored = services.step_initial(fresh, self.steps.current)
+        return conflicts.shown(self.request.user, conflict, form, stored)
 
     def process_step(self, form):
         services.save_step(
@@ -334,10 +338,10 @@ class OfferWizard(LoginRequiredMixin, NamedUrlWizardView):
         conflict = getattr(self, "conflict", None)
         context.update(
             offer=self.offer,
-            step_version=conflict.edit.version
+            step_version=conflict.version
             if conflict
             else services.step_version(self.offer, current),
-            conflict=_conflict_context(self.request.user, conflict, form) if conflict else None,
+            conflict=self._conflict_context(conflict, form) if conflict else None,
             read_only_note=access.step_refusal(self.offer, current),
             next_url=self.get_step_url(self.steps.next) if self.steps.next else None,
             step=STEPS_BY_NAME[current],
@@ -357,54 +361,6 @@ class OfferWizard(LoginRequiredMixin, NamedUrlWizardView):
     def _uploads(form):
         accepted = getattr(form, "accepted_uploads", None)
         return accepted() if accepted else {}
-
-
-def _version(posted):
-    """The step version a page carried; None from a page without one."""
-    try:
-        return int(posted)
-    except (TypeError, ValueError):
-        return None
-
-
-def _conflict_context(user, conflict, form):
-    """What the page says about another's save: who and when, and their answers as stored,
-    under the labels of the form."""
-    edit = conflict.edit
-    when = date_format(localtime(edit.changed_at), "DATETIME_FORMAT")
-    if edit.changed_by_id == user.pk:
-        message = _(
-            "You saved this step in another tab or window at %(when)s, after this page was "
-            "opened. The answers below are not saved yet; what that save stored is listed "
-            "here. Check it, then save again to keep the answers below."
-        ) % {"when": when}
-    else:
-        person = edit.changed_by
-        who = (person.get_full_name() or person.email) if person else _("Someone")
-        message = _(
-            "%(who)s saved this step at %(when)s, after you opened it. Your answers below are "
-            "not saved yet; theirs are listed here. Check them, then save again to keep yours."
-        ) % {"who": who, "when": when}
-    stored = services.step_initial(Offer.objects.get(pk=edit.offer_id), edit.step)
-    return {"message": message, "values": _shown_values(form, stored)}
-
-
-def _shown_values(form, stored):
-    """(label, text) for each answer as stored: choices by their labels, a box as yes or no."""
-    shown = []
-    for name, field in form.fields.items():
-        if name not in stored:
-            continue
-        value = stored[name]
-        choices = dict(getattr(field, "choices", ()))
-        if isinstance(value, bool):
-            text = _("Yes") if value else _("No")
-        elif isinstance(value, list):
-            text = ", ".join(str(choices.get(item, item)) for item in value)
-        else:
-            text = str(choices.get(value, value)) if value not in (None, "") else "—"
-        shown.append((field.label, text))
-    return shown
 
 
 def _step_of(reason):

@@ -19,6 +19,17 @@ class Organisation(models.Model):
     microsoft_account = models.EmailField(_("Microsoft account"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # How often the details were saved, and by whom last: the version their pages carry
+    # (organisations.services.save_details).
+    version = models.PositiveIntegerField(_("version"), default=0)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("updated by"),
+    )
 
     class Meta:
         verbose_name = _("organisation")

@@ -8,6 +8,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -33,11 +34,30 @@ def found(user, details):
     return Membership.objects.create(organisation=organisation, user=user, role=MemberRole.OWNER)
 
 
-def save_details(organisation, details):
-    """Change the organisation's details from a valid OrganisationForm."""
-    for field, value in _values(details).items():
+class SavedMeanwhile(Exception):
+    """Someone saved what is being saved after the page being posted was shown: who, when, and
+    the version the page should carry to save over it. Raised for the organisation's details
+    here and for an offer's wizard steps by offers.services.save_step."""
+
+    def __init__(self, changed_by, changed_at, version):
+        super().__init__(changed_by, changed_at, version)
+        self.changed_by, self.changed_at, self.version = changed_by, changed_at, version
+
+
+def save_details(organisation, details, *, user=None, seen_version=None):
+    """Change the organisation's details from a valid OrganisationForm. `seen_version` is their
+    version when the page was shown: if another save came in since, nothing is saved and
+    SavedMeanwhile says whose. A conditional UPDATE: no lock outlives the request."""
+    values = {**_values(details), "updated_by": user, "updated_at": timezone.now()}
+    rows = Organisation.objects.filter(pk=organisation.pk)
+    if seen_version is not None:
+        rows = rows.filter(version=seen_version)
+    if not rows.update(**values, version=F("version") + 1):
+        stored = Organisation.objects.select_related("updated_by").get(pk=organisation.pk)
+        raise SavedMeanwhile(stored.updated_by, stored.updated_at, stored.version)
+    for field, value in values.items():
         setattr(organisation, field, value)
-    organisation.save()
+    organisation.refresh_from_db(fields=["version"])
 
 
 def details_initial(organisation, user=None):

@@ -11,10 +11,10 @@ from django.views.decorators.http import require_POST
 
 from accounts.services import invitation_lifetime
 from offers.forms import read_only
-from organisations import current, services
+from organisations import conflicts, current, services
 from organisations.access import Right, ensure, may, refusal
 from organisations.forms import EmailChoicesForm, InviteForm, OrganisationForm, RoleForm
-from organisations.models import Membership
+from organisations.models import Membership, Organisation
 
 
 @login_required
@@ -28,18 +28,31 @@ def detail(request):
     may_manage = may(membership, Right.MANAGE)
     if not may_manage:
         read_only(form)
-    if request.method == "POST":
-        ensure(membership, Right.MANAGE)
-    if request.method == "POST" and form.is_valid():
-        services.save_details(organisation, form.cleaned_data)
-        messages.success(request, _("The organisation's details were saved."))
-        return redirect("organisations:detail")
     context = {
         "membership": membership,
         "organisation": organisation,
         "form": form,
         "read_only_note": None if may_manage else refusal(membership, Right.MANAGE),
+        "version": organisation.version,
+        "conflict": None,
     }
+    if request.method == "POST":
+        ensure(membership, Right.MANAGE)
+        if form.is_valid():
+            try:
+                services.save_details(
+                    organisation,
+                    form.cleaned_data,
+                    user=request.user,
+                    seen_version=conflicts.posted_version(request.POST.get("version")),
+                )
+            except services.SavedMeanwhile as conflict:
+                stored = services.details_initial(Organisation.objects.get(pk=organisation.pk))
+                shown = conflicts.shown(request.user, conflict, form, stored)
+                context.update(conflict=shown, version=conflict.version)
+            else:
+                messages.success(request, _("The organisation's details were saved."))
+                return redirect("organisations:detail")
     return render(request, "organisations/detail.html", context)
 
 

@@ -88,6 +88,14 @@ def viewer(alice):
 
 
 @pytest.fixture
+def removed(alice):
+    """A manager of Alice Apps whom an owner removed a moment ago."""
+    rex = publisher("rex@example.com", organisation=organisation_of(alice), role=MemberRole.MANAGER)
+    rex.memberships.all().delete()
+    return rex
+
+
+@pytest.fixture
 def newcomer(db):
     """A publisher who has just signed up: in no organisation yet."""
     return UserFactory(email="new@example.com")

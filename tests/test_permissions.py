@@ -5,7 +5,8 @@ waiting for a decision.
 Outsiders to an offer get 404 (never a hint that it exists); a member whose role does not allow
 an action gets 403; publishers get 403 on reviewers' and admins' pages; anonymous visitors are
 sent to sign in. The detailed behaviour of each page is tested beside it; this table makes sure
-no page was left open. tests/organisations/test_roles.py has the wizard's steps, role by role.
+no page was left open, also for a member removed a moment ago. tests/organisations/test_roles.py
+has the wizard's steps, role by role.
 """
 
 from urllib.parse import unquote
@@ -78,10 +79,25 @@ PAGES = {
     ("get", "admin:accounts_user_changelist"): ("admin-login", *(FORBIDDEN,) * 6, OK),
 }
 WHO = ("anonymous", "alice", "manager", "marketer", "viewer", "bob", "reviewer", "admin_user")
+# A manager of Alice Apps removed a moment ago, in no organisation now: like any outsider,
+# 404 on everything of Alice Apps; they may still found an organisation of their own.
+REMOVED = {
+    **{page: expected[2] for page, expected in PAGES.items()},  # the manager's, where the same
+    **{
+        page: NOT_FOUND
+        for page in PAGES
+        if page[1].startswith(("offers:", "organisations:"))
+        and page[1] not in ("offers:list", "offers:new", "organisations:detail")
+    },
+    **{page: FORBIDDEN for page in PAGES if page[1].startswith("review:")},
+}
 CASES = [
     pytest.param(method, name, who, expected[index], id=f"{name}-{who}")
     for (method, name), expected in PAGES.items()
     for index, who in enumerate(WHO)
+] + [
+    pytest.param(method, name, "removed", REMOVED[method, name], id=f"{name}-removed")
+    for method, name in PAGES
 ]
 
 

@@ -115,8 +115,8 @@ def test_two_members_on_one_step_the_second_sees_the_firsts_answers_and_keeps_th
     second_keys.fill(second.get_by_label("Uptime commitment"), "99.97")
     second_keys.activate(second.get_by_role("button", name="Save and continue", exact=True))
 
-    alert = second.get_by_role("alert").filter(has_text="Someone else saved this step")
-    expect(alert).to_contain_text("alice@example.com saved this step at ")
+    alert = second.get_by_role("alert").filter(has_text="Someone else saved these answers")
+    expect(alert).to_contain_text("alice@example.com saved these answers at ")
     expect(alert).to_contain_text("99.990")
     expect(second.get_by_label("Uptime commitment")).to_have_value("99.97")
     assert_no_serious_violations(second, "a step saved by someone else meanwhile")

@@ -10,6 +10,7 @@ from django.db import connection, connections, transaction
 
 from offers import services, workflow
 from offers.models import Offer, OfferEvent, OfferStatus, ReviewReason, StepEdit
+from organisations.services import SavedMeanwhile
 from tests.factories import OfferFactory, publisher, submitted_offer
 
 REASON = [("privacy", "The privacy policy page is a 404.")]
@@ -96,8 +97,8 @@ def _save_in_thread(offer_pk, support_model, user, results):
         answers = {**BUSINESS_ANSWERS, "support_model": support_model}
         services.save_step(offer, "business", answers, user=user, seen_version=0)
         results.append(("saved", support_model))
-    except services.StepConflict as conflict:
-        results.append(("refused", conflict.edit.changed_by))
+    except SavedMeanwhile as conflict:
+        results.append(("refused", conflict.changed_by))
     finally:
         connections.close_all()
 

@@ -5,10 +5,12 @@ version."""
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from offers import services
 from offers.models import Offer, StepEdit
-from organisations.models import Organisation
+from organisations.models import Membership, Organisation
+from organisations.services import SavedMeanwhile
 from tests.wizard_data import PUBLISHER, TECHNICAL, post_step, step_url
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +55,7 @@ def test_the_second_of_two_saves_is_refused_naming_who_saved_and_keeping_the_inp
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert "alice@example.com saved this step at " in html
+    assert "alice@example.com saved these answers at " in html
     assert "Your answers below are not saved yet; theirs are listed here." in html
     assert ("Uptime commitment", "99.990") in response.context["conflict"]["values"]
     assert 'value="14"' in html  # Mia's input is kept
@@ -93,7 +95,45 @@ def test_a_second_tab_of_the_same_person_is_told_it_was_them(alice_client, draft
 
     response = post_step(alice_client, draft, "technical", version=0)
 
-    assert "You saved this step in another tab or window at " in response.content.decode()
+    assert "You saved these answers in another tab or window at " in response.content.decode()
+
+
+def test_the_first_step_and_the_organisations_page_share_the_details_version(two_members, draft):
+    alice, mia = two_members
+    Membership.objects.filter(user__email="mia@example.com").update(role="owner")
+    seen = version_on_page(mia, draft, "publisher")
+    alice.post(
+        reverse("organisations:detail"),
+        {**PUBLISHER, "company_name": "Alice Apps BV", "version": seen},
+    )
+
+    response = post_step(mia, draft, "publisher", {**PUBLISHER, "mpn_id": "7654321"}, version=seen)
+
+    assert ("Company name", "Alice Apps BV") in response.context["conflict"]["values"]
+    organisation = Organisation.objects.get(pk=draft.organisation_id)
+    assert (organisation.company_name, organisation.mpn_id, organisation.version) == (
+        "Alice Apps BV",
+        "4512345",
+        1,
+    )
+
+
+def test_the_organisations_page_refuses_a_stale_save_and_keeps_the_input(two_members, alice):
+    alice_browser, mia = two_members
+    Membership.objects.filter(user__email="mia@example.com").update(role="owner")
+    url = reverse("organisations:detail")
+    seen = mia.get(url).context["version"]
+    alice_browser.post(url, {**PUBLISHER, "company_name": "Alice Apps BV", "version": seen})
+
+    response = mia.post(url, {**PUBLISHER, "company_name": "Alice Apps Group", "version": seen})
+
+    assert response.status_code == 200
+    assert "alice@example.com saved these answers at " in response.content.decode()
+    assert 'value="Alice Apps Group"' in response.content.decode()
+    assert response.context["version"] == 1
+    again = mia.post(url, {**PUBLISHER, "company_name": "Alice Apps Group", "version": 1})
+    assert again["Location"] == url
+    assert Organisation.objects.get(memberships__user=alice).company_name == "Alice Apps Group"
 
 
 def test_a_conflict_on_the_organisation_step_lists_the_stored_details(alice_client, draft):
@@ -120,7 +160,7 @@ def test_the_service_refuses_a_stale_version_and_saves_nothing(draft, alice, man
         seen_version=0,
     )
 
-    with pytest.raises(services.StepConflict) as conflict:
+    with pytest.raises(SavedMeanwhile) as conflict:
         services.save_step(
             draft,
             "business",
@@ -133,5 +173,5 @@ def test_the_service_refuses_a_stale_version_and_saves_nothing(draft, alice, man
             seen_version=0,
         )
 
-    assert (conflict.value.edit.changed_by, conflict.value.edit.version) == (alice, 1)
+    assert (conflict.value.changed_by, conflict.value.version) == (alice, 1)
     assert Offer.objects.get(pk=draft.pk).support_model == "free"
