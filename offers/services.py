@@ -2,7 +2,7 @@
 reviewers' decisions. Every status change goes through offers.workflow.transition."""
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -59,11 +59,13 @@ def save_step(offer, step_name, cleaned_data, *, uploads=None, user=None, seen_v
             offer.organisation, cleaned_data, user=user, seen_version=seen_version
         )
         return
+    fields = STEPS_BY_NAME[step_name].offer_fields
+    if not fields:
+        return  # the review step: nothing to store
     with transaction.atomic():
         _record_edit(offer, step_name, user, seen_version)
-        if fields := STEPS_BY_NAME[step_name].offer_fields:
-            values = {model: cleaned_data[form_field] for form_field, model in fields.items()}
-            _update_draft(offer, **values)
+        values = {model: cleaned_data[form_field] for form_field, model in fields.items()}
+        _update_draft(offer, **values)
     if uploads:
         store_logos(offer, uploads)
 
@@ -77,17 +79,27 @@ def step_version(offer, step_name):
 
 
 def _record_edit(offer, step_name, user, seen_version):
-    # The UPDATE holds the row until the transaction ends: of two saves at once, the second
-    # waits, then finds the version moved on. No lock outlives the request.
-    edit, _created = StepEdit.objects.get_or_create(offer=offer, step=step_name)
-    mine = StepEdit.objects.filter(pk=edit.pk)
+    # One UPDATE when the step was saved before; it holds the row until the transaction ends,
+    # so of two saves at once the second waits, then finds the version moved on. The first
+    # save of a step inserts its row; of two first saves the second meets the unique
+    # constraint. No lock outlives the request.
+    now = timezone.now()
+    mine = StepEdit.objects.filter(offer=offer, step=step_name)
     if seen_version is not None:
         mine = mine.filter(version=seen_version)
-    if not mine.update(version=F("version") + 1, changed_by=user, changed_at=timezone.now()):
-        stored = StepEdit.objects.select_related("changed_by").get(pk=edit.pk)
-        raise organisation_services.SavedMeanwhile(
-            stored.changed_by, stored.changed_at, stored.version
-        )
+    if mine.update(version=F("version") + 1, changed_by=user, changed_at=now):
+        return
+    if seen_version in (None, 0):
+        try:
+            with transaction.atomic():
+                StepEdit.objects.create(
+                    offer=offer, step=step_name, version=1, changed_by=user, changed_at=now
+                )
+            return
+        except IntegrityError:
+            pass
+    stored = StepEdit.objects.select_related("changed_by").get(offer=offer, step=step_name)
+    raise organisation_services.SavedMeanwhile(stored.changed_by, stored.changed_at, stored.version)
 
 
 @transaction.atomic

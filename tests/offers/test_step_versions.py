@@ -175,3 +175,12 @@ def test_the_service_refuses_a_stale_version_and_saves_nothing(draft, alice, man
 
     assert (conflict.value.changed_by, conflict.value.version) == (alice, 1)
     assert Offer.objects.get(pk=draft.pk).support_model == "free"
+
+
+def test_submitting_stores_no_version_for_the_review_step(alice_client, draft):
+    post_step(alice_client, draft, "technical", version=0)
+
+    post_step(alice_client, draft, "review", {})
+
+    assert list(StepEdit.objects.values_list("step", "version")) == [("technical", 1)]
+    assert Offer.objects.get(pk=draft.pk).status == "submitted"
