@@ -1,4 +1,4 @@
-"""The publisher's profile became their organisation (offers 0008 moved every one)."""
+"""The publisher's profile became their organisation (offers 0009 moved every one)."""
 
 from django.db import migrations
 
@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0006_existing_addresses_verified"),
-        ("offers", "0008_organisations"),
+        ("offers", "0009_organisations_data"),
     ]
 
     operations = [migrations.DeleteModel(name="PublisherProfile")]

@@ -30,6 +30,14 @@ def sign_in_with_password(page, keys, email):
     keys.activate(page.get_by_role("button", name="Sign In", exact=True))
 
 
+def sign_out(page, keys):
+    """Sign out, and wait for the start page it leads to: a page.goto() while that navigation
+    is still under way would abort one of the two."""
+    keys.activate(page.get_by_role("button", name="Sign out", exact=True))
+    expect(page).to_have_url(re.compile(r"/$"))
+    expect(page.get_by_role("navigation").get_by_role("link", name="Sign in")).to_be_visible()
+
+
 def test_a_new_reviewer_sets_up_an_authenticator_before_the_queue_then_uses_it(page):
     UserFactory(email="sam@example.com", role=Role.REVIEWER, two_factor=False)
     keys = Keys(page)
@@ -54,7 +62,7 @@ def test_a_new_reviewer_sets_up_an_authenticator_before_the_queue_then_uses_it(p
     expect(page.get_by_role("heading", level=1)).to_have_text("Review queue")
 
     # The next sign-in asks for a code from the app.
-    keys.activate(page.get_by_role("button", name="Sign out", exact=True))
+    sign_out(page, keys)
     sign_in_with_password(page, keys, "sam@example.com")
     expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/$"))
     keys.fill(page.get_by_label("Code", exact=True), pyotp.TOTP(secret).now())
@@ -62,7 +70,7 @@ def test_a_new_reviewer_sets_up_an_authenticator_before_the_queue_then_uses_it(p
     expect(page).to_have_url(re.compile(r"/offers/$"))
 
     # With the phone lost, a recovery code does once.
-    keys.activate(page.get_by_role("button", name="Sign out", exact=True))
+    sign_out(page, keys)
     sign_in_with_password(page, keys, "sam@example.com")
     keys.fill(page.get_by_label("Code", exact=True), recovery_codes[0])
     keys.activate(page.get_by_role("button", name="Sign In", exact=True))
@@ -133,7 +141,7 @@ def test_a_publisher_adds_a_passkey_and_signs_in_with_it_alone(page, settings, s
     keys.activate(page.get_by_role("button", name="Add", exact=True))
     expect(page).to_have_url(re.compile(r"/accounts/2fa/recovery-codes/$"))
 
-    keys.activate(page.get_by_role("button", name="Sign out", exact=True))
+    sign_out(page, keys)
     page.goto("/accounts/login/")
     keys.activate(page.get_by_role("button", name="Sign in with a passkey", exact=True))
     expect(page).to_have_url(re.compile(r"/offers/$"))

@@ -1,11 +1,17 @@
 """Every publisher becomes the owner of a one-person organisation that keeps their profile
-and their offers (offers 0008). CI runs this on PostgreSQL."""
+and their offers (offers 0008 to 0010). CI runs this on PostgreSQL, where a schema change in the
+transaction that moved the rows would be refused."""
 
 import pytest
 
 from tests.migrating import migrate
 
-BEFORE = [("offers", "0007_answer_labels"), ("accounts", "0006_existing_addresses_verified")]
+# As a database of the release before: no organisations at all.
+BEFORE = [
+    ("offers", "0007_answer_labels"),
+    ("accounts", "0006_existing_addresses_verified"),
+    ("organisations", None),
+]
 AFTER = [("accounts", "0007_delete_publisherprofile")]
 
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('offers', '0008_organisations'),
+        ('offers', '0010_organisation_required'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
