@@ -122,3 +122,33 @@ def test_two_members_on_one_step_the_second_sees_the_firsts_answers_and_keeps_th
     assert_no_serious_violations(second, "a step saved by someone else meanwhile")
     second_keys.activate(second.get_by_role("button", name="Save and continue", exact=True))
     expect(second.get_by_role("heading", level=1)).to_have_text("Business requirements")
+
+
+def test_the_pages_without_an_organisation_are_accessible(page, live_server):
+    newcomer = UserFactory(email="new@example.com")
+    sign_in(page, newcomer, live_server.url)
+
+    page.goto("/organisation/")
+    expect(page.get_by_text("You belong to no organisation yet.")).to_be_visible()
+    assert_no_serious_violations(page, "the organisation page of someone in none")
+    response = page.goto("/organisation/join/a-link-nobody-was-sent/")
+    assert response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("This invitation no longer works")
+    assert_no_serious_violations(page, "an invitation that no longer works")
+
+
+def test_a_marketer_reads_the_technical_step_and_can_move_on_by_keyboard(page, live_server):
+    alice = publisher("alice@example.com", company_name="Alice Apps")
+    mark = publisher("mark@example.com", organisation=organisation_of(alice), role="marketer")
+    draft = OfferFactory(owner=alice)
+    keys = Keys(page)
+    sign_in(page, mark, live_server.url)
+
+    page.goto(f"/offers/{draft.pk}/edit/technical/")
+    expect(
+        page.get_by_role("status").filter(has_text="Your role in Alice Apps is Marketer")
+    ).to_be_visible()
+    expect(page.get_by_label("Uptime commitment")).to_be_disabled()
+    assert_no_serious_violations(page, "a step read-only for a marketer")
+    keys.activate(page.get_by_role("link", name="Next step", exact=True))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Business requirements")
