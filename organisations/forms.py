@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import NamedRequiredMessages
 from accounts.models import field_label
-from organisations.models import MemberRole, Membership, Organisation, RegistrationType
+from organisations.models import KeyScope, MemberRole, Membership, Organisation, RegistrationType
 from organisations.validators import validate_mpn_id, validate_publisher_id
 
 
@@ -120,3 +120,20 @@ class EmailChoicesForm(forms.ModelForm):
     class Meta:
         model = Membership
         fields = ("email_receipts", "email_checks_failed", "email_decisions")
+
+
+class ApiKeyForm(NamedRequiredMessages, forms.Form):
+    """An owner makes a key for a script: a name that says which, and what it may do."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("Which script or system uses it, such as “release pipeline”."),
+    )
+    scope = forms.ChoiceField(
+        label=_("Scope"),
+        choices=KeyScope.choices,
+        initial=KeyScope.READ,
+        widget=forms.RadioSelect,
+        help_text=_("Read: offers, checks and history. Read and write: also change and submit."),
+    )

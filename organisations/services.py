@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.services import invitation_lifetime
-from organisations.models import Invitation, MemberRole, Membership, Organisation
+from organisations.models import ApiKey, Invitation, MemberRole, Membership, Organisation
 
 DETAIL_FIELDS = (
     "company_name",
@@ -216,3 +216,56 @@ def accept(invitation, user):
 
 def _hash(token):
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+# API keys.
+
+# How often a key's "last used" is written: every request would be a write per API call.
+KEY_USE_RESOLUTION = timedelta(minutes=1)
+
+
+def make_key(organisation, name, scope, *, made_by):
+    """A new key for the organisation. Returns (ApiKey, the key itself): the key is shown once
+    and never stored, only its hash and its first characters."""
+    prefix = "od_" + secrets.token_hex(4)
+    raw = f"{prefix}_{secrets.token_urlsafe(32)}"
+    key = ApiKey.objects.create(
+        organisation=organisation,
+        name=name,
+        scope=scope,
+        prefix=prefix,
+        key_hash=_hash(raw),
+        created_by=made_by,
+    )
+    return key, raw
+
+
+def revoke_key(key):
+    """The key stops working at once; it stays listed as revoked."""
+    ApiKey.objects.filter(pk=key.pk, revoked_at=None).update(revoked_at=timezone.now())
+
+
+def key_for(raw):
+    """The working key that `raw` is, with its organisation; None for an unknown or revoked
+    one. Notes its use, at most once a minute."""
+    key = (
+        ApiKey.objects.select_related("organisation")
+        .filter(key_hash=_hash(raw), revoked_at=None)
+        .first()
+    )
+    if key is None:
+        return None
+    now = timezone.now()
+    if key.last_used_at is None or now - key.last_used_at >= KEY_USE_RESOLUTION:
+        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+        key.last_used_at = now
+    return key
+
+
+def keys_of(organisation):
+    """The organisation's keys, working ones first, newest first, with who made them."""
+    return list(
+        organisation.api_keys.select_related("created_by").order_by(
+            F("revoked_at").desc(nulls_first=True), "-created_at"
+        )
+    )

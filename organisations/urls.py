@@ -14,4 +14,6 @@ urlpatterns = [
     path("members/e-mails/", views.email_choices, name="email_choices"),
     path("invitations/<int:pk>/withdraw/", views.revoke_invitation, name="revoke_invitation"),
     path("join/<str:token>/", views.join, name="join"),
+    path("api-keys/", views.api_keys, name="api_keys"),
+    path("api-keys/<int:pk>/revoke/", views.revoke_api_key, name="revoke_api_key"),
 ]

@@ -13,7 +13,13 @@ from accounts.services import invitation_lifetime
 from offers.forms import read_only
 from organisations import conflicts, current, services
 from organisations.access import Right, ensure, may, refusal
-from organisations.forms import EmailChoicesForm, InviteForm, OrganisationForm, RoleForm
+from organisations.forms import (
+    ApiKeyForm,
+    EmailChoicesForm,
+    InviteForm,
+    OrganisationForm,
+    RoleForm,
+)
 from organisations.models import Membership, Organisation
 
 
@@ -224,3 +230,41 @@ def join(request, token):
         % {"organisation": invitation.organisation, "role": membership.get_role_display()},
     )
     return redirect("offers:list")
+
+
+# API keys.
+
+
+@login_required
+def api_keys(request):
+    """The organisation's keys for scripts; an owner makes one here and sees it once."""
+    membership = _current_or_404(request, Right.MANAGE)
+    form = ApiKeyForm(request.POST or None)
+    made = None
+    if request.method == "POST" and form.is_valid():
+        key, raw = services.make_key(
+            membership.organisation,
+            form.cleaned_data["name"],
+            form.cleaned_data["scope"],
+            made_by=request.user,
+        )
+        # Shown in this response only: never in a message, a session or a log.
+        made = {"key": key, "raw": raw}
+        form = ApiKeyForm()
+    context = {
+        "organisation": membership.organisation,
+        "keys": services.keys_of(membership.organisation),
+        "form": form,
+        "made": made,
+    }
+    return render(request, "organisations/api_keys.html", context)
+
+
+@login_required
+@require_POST
+def revoke_api_key(request, pk):
+    membership = _current_or_404(request, Right.MANAGE)
+    key = get_object_or_404(membership.organisation.api_keys, pk=pk)
+    services.revoke_key(key)
+    messages.success(request, _("The key “%(name)s” no longer works.") % {"name": key.name})
+    return redirect("organisations:api_keys")

@@ -51,6 +51,8 @@ PAGES = {
         *OUTSIDERS_404,
     ),
     ("post", "organisations:email_choices"): (LOGIN, *(DONE,) * 5, *NO_ORGANISATION),
+    ("get", "organisations:api_keys"): (LOGIN, OK, *(FORBIDDEN,) * 3, OK, *NO_ORGANISATION),
+    ("post", "organisations:revoke_api_key"): (LOGIN, DONE, *(FORBIDDEN,) * 3, *OUTSIDERS_404),
     # A link nobody was sent (tests/organisations/test_members.py follows real ones).
     ("get", "organisations:join"): (NOT_FOUND,) * 8,
     ("get", "review:dashboard"): (LOGIN, *(FORBIDDEN,) * 5, OK, OK),
@@ -110,6 +112,9 @@ def _url(name, offer):
             offer.organisation, "erin@example.com", "viewer", invited_by=None
         )
         return reverse(name, kwargs={"pk": invitation.pk})
+    if name == "organisations:revoke_api_key":
+        key, _raw = services.make_key(offer.organisation, "ci", "read", made_by=None)
+        return reverse(name, kwargs={"pk": key.pk})
     if name == "organisations:join":
         return reverse(name, kwargs={"token": "not-a-token-anyone-was-sent"})
     kwargs = {

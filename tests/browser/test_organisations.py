@@ -152,3 +152,23 @@ def test_a_marketer_reads_the_technical_step_and_can_move_on_by_keyboard(page, l
     assert_no_serious_violations(page, "a step read-only for a marketer")
     keys.activate(page.get_by_role("link", name="Next step", exact=True))
     expect(page.get_by_role("heading", level=1)).to_have_text("Business requirements")
+
+
+def test_an_owner_makes_an_api_key_by_keyboard_and_sees_it_once(page, live_server):
+    alice = publisher("alice@example.com", company_name="Alice Apps")
+    keys = Keys(page)
+    sign_in(page, alice, live_server.url)
+    page.goto("/organisation/")
+    keys.activate(page.get_by_role("link", name="API keys", exact=True))
+    expect(page.get_by_role("heading", level=1)).to_have_text("API keys")
+
+    keys.fill(page.get_by_label("Name", exact=True), "release pipeline")
+    keys.choose(page.get_by_label("Read and write", exact=True))
+    keys.activate(page.get_by_role("button", name="Make the key", exact=True))
+
+    shown = page.get_by_label("Key", exact=True)
+    expect(shown).to_have_value(re.compile(r"^od_[0-9a-f]{8}_\S{40,}$"))
+    assert_no_serious_violations(page, "the API keys page with a new key")
+    page.goto("/organisation/api-keys/")
+    expect(page.get_by_label("Key", exact=True)).to_have_count(0)
+    expect(page.get_by_role("row", name=re.compile("release pipeline"))).to_contain_text("Never")
