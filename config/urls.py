@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("offers/", include("offers.urls")),
     path("organisation/", include("organisations.urls")),
+    path("api/", include("api.urls")),
     path("review/", include("review.urls")),
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),

@@ -12,7 +12,7 @@ from offers.models import CheckKind, CheckStatus, EventKind, NotificationKind, O
 from tools import import_cycles
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ["accounts", "offers", "organisations", "review", "config"]
+PACKAGES = ["accounts", "api", "offers", "organisations", "review", "config"]
 
 
 def write_package(root, files):

@@ -19,6 +19,7 @@ LANGUAGES = ("nl", "zh_Hant")
 # What makemessages reads: the project's own code and templates, nothing installed or generated.
 SOURCES = (
     "accounts",
+    "api",
     "config",
     "offers",
     "organisations",
