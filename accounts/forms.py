@@ -23,6 +23,13 @@ def _required_message(field):
     return _("Fill in “%(label)s”.") % {"label": field.label}
 
 
+def read_only(form):
+    """The form as a page to read: every field disabled, so that nothing posted changes it."""
+    for field in form.fields.values():
+        field.disabled = True
+    return form
+
+
 class SignupForm(AllauthSignupForm):
     """allauth's sign-up, safe against the same address signing up twice at once (a double
     click): the second request passed the check for a taken address before the first saved,

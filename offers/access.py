@@ -7,8 +7,8 @@ sentence saying so. The rights of each role are organisations.access.RIGHTS."""
 from django.http import Http404
 
 from offers.models import Offer
+from organisations import current
 from organisations.access import Right, ensure, may, refusal
-from organisations.models import Membership
 
 # What changing each wizard step needs. The publisher step holds the organisation's details.
 STEP_RIGHTS = {
@@ -20,10 +20,11 @@ STEP_RIGHTS = {
 }
 
 
-def get_offer(user, pk, right=Right.VIEW):
-    """The offer, with `offer.membership` the person's membership of its organisation."""
+def get_offer(request, pk, right=Right.VIEW):
+    """The offer, with `offer.membership` the person's membership of its organisation. The
+    memberships are the ones the page's header shows (organisations.current), read once."""
     offer = Offer.objects.select_related("organisation", "created_by").filter(pk=pk).first()
-    membership = _membership(user, offer)
+    membership = _membership(request, offer)
     if membership is None:
         raise Http404
     ensure(membership, right)
@@ -36,13 +37,11 @@ def may_change_step(offer, step_name):
     return may(offer.membership, STEP_RIGHTS[step_name])
 
 
-def _membership(user, offer):
-    if offer is None or not user.is_authenticated:
+def _membership(request, offer):
+    if offer is None:
         return None
-    membership = Membership.objects.filter(organisation=offer.organisation, user=user).first()
-    if membership is not None:
-        membership.organisation = offer.organisation  # already loaded: no second query
-    return membership
+    found = (m for m in current.memberships(request) if m.organisation_id == offer.organisation_id)
+    return next(found, None)
 
 
 def ensure_may_change_step(offer, step_name):

@@ -49,14 +49,6 @@ def _set_bounds(field, low, high):
         field.widget.attrs.update(min=low, max=high)
 
 
-def read_only(form):
-    """The form as a page to read: every field disabled, so that nothing posted changes it."""
-    for field in form.fields.values():
-        field.disabled = True
-    form.read_only = True
-    return form
-
-
 class OfferStepForm(NamedRequiredMessages, forms.Form):
     """A wizard step that belongs to one offer, and so to one requirements profile."""
 

@@ -11,9 +11,10 @@ from django.views.decorators.http import require_POST
 from formtools.wizard.storage.base import BaseStorage
 from formtools.wizard.views import NamedUrlWizardView
 
+from accounts.forms import read_only
 from offers import access, logos, queries, services, workflow
 from offers.checklist import REQUIREMENTS_BY_KEY
-from offers.forms import PublisherStepForm, WithdrawForm, read_only
+from offers.forms import PublisherStepForm, WithdrawForm
 from offers.models import Check, CheckKind, Offer, OfferStatus
 from offers.steps import FORM_STEPS, STEPS, STEPS_BY_NAME
 from organisations import conflicts, current
@@ -119,7 +120,7 @@ def offer_new(request):
 
 @login_required
 def offer_detail(request, pk):
-    offer = access.get_offer(request.user, pk)
+    offer = access.get_offer(request, pk)
     return _render_detail(request, offer, WithdrawForm())
 
 
@@ -145,7 +146,7 @@ def _render_detail(request, offer, withdraw_form):
 @login_required
 @require_POST
 def offer_withdraw(request, pk):
-    offer = access.get_offer(request.user, pk, Right.SUBMIT)
+    offer = access.get_offer(request, pk, Right.SUBMIT)
     form = WithdrawForm(request.POST)
     # An offer past withdrawing gets the service's refusal, not a form it can no longer use.
     if not form.is_valid() and workflow.is_undecided(offer):
@@ -161,7 +162,7 @@ def offer_withdraw(request, pk):
 
 @login_required
 def offer_logo(request, pk, slot):
-    return logos.serve_clean_copy(access.get_offer(request.user, pk), slot)
+    return logos.serve_clean_copy(access.get_offer(request, pk), slot)
 
 
 def _progress(offer, current, done):
@@ -199,7 +200,7 @@ class OfferWizard(LoginRequiredMixin, NamedUrlWizardView):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.offer = access.get_offer(request.user, kwargs["pk"])
+        self.offer = access.get_offer(request, kwargs["pk"])
         if not self.offer.is_editable:
             return self._read_only_redirect()
         return super().dispatch(request, *args, **kwargs)

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from accounts.forms import read_only
 from accounts.services import invitation_lifetime
-from offers.forms import read_only
 from organisations import conflicts, current, services
 from organisations.access import Right, ensure, may, refusal
 from organisations.forms import (
