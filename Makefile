@@ -99,7 +99,7 @@ $(BENCH_STAMP): $(STAMP) requirements-bench.txt
 	touch $@
 
 bench: $(BENCH_STAMP) messages
-	@status=0; for script in bench/wizard.py bench/logos.py bench/pipeline.py bench/dashboard.py \
+	@status=0; for script in bench/wizard.py bench/api.py bench/logos.py bench/pipeline.py bench/dashboard.py \
 	  bench/load.py; do $(PY) $$script || status=1; echo; done; exit $$status
 
 # The load test alone: the production shape on this machine under locust (bench/load.py).

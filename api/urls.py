@@ -8,6 +8,7 @@ from api import views
 
 router = SimpleRouter()
 router.register("offers", views.OfferViewSet, basename="offer")
+router.register("requirements", views.RequirementsViewSet, basename="requirements")
 
 app_name = "api"
 

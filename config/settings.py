@@ -228,10 +228,18 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ApiKeyAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["api.authentication.HasOrganisationKey"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON in, JSON out; only a logo upload is multipart (api.views).
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "api.pagination.NewestFirst",
     "UNAUTHENTICATED_USER": None,
+    "EXCEPTION_HANDLER": "api.errors.handle",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerKeyThrottle"],
 }
+# Requests per API key: "<number>/<second|minute|hour|day>". Beyond it, 429 with Retry-After.
+API_RATE_PER_KEY = env_str("API_RATE_PER_KEY", "600/minute")
+# How long a request's Idempotency-Key replays its first answer.
+IDEMPOTENCY_SECONDS = env_int("IDEMPOTENCY_SECONDS", 24 * 60 * 60)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Offer Desk submission API",
     "VERSION": "1",
@@ -240,6 +248,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "OfferStatusEnum": "offers.models.OfferStatus",
+        "CheckStatusEnum": "offers.models.CheckStatus",
+    },
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # An invitation link (an admin made the account, or an owner invited a member) works once, for
@@ -344,6 +357,7 @@ CELERY_BEAT_SCHEDULE = {
     "clean-orphaned-uploads": {"task": "offers.tasks.clean_orphaned_uploads", "schedule": 3600.0},
     "sweep-checks": {"task": "offers.tasks.sweep_checks", "schedule": 60.0},
     "sweep-notifications": {"task": "offers.tasks.sweep_notifications", "schedule": 60.0},
+    "forget-idempotency-keys": {"task": "api.tasks.forget_idempotency_keys", "schedule": 3600.0},
 }
 
 # Background checks of a submitted offer.

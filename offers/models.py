@@ -57,13 +57,24 @@ class Offer(models.Model):
         related_name="offers",
         verbose_name=_("organisation"),
     )
-    # The member who started the draft. Who saved each step last is StepEdit's; who submitted,
-    # withdrew or resubmitted, OfferEvent's.
+    # The member who started the draft, or the organisation's API key that did (a key acts as
+    # its organisation, not as a person). Who saved each step last is StepEdit's; who
+    # submitted, withdrew or resubmitted, OfferEvent's.
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="offers_started",
         verbose_name=_("started by"),
+    )
+    api_key = models.ForeignKey(
+        "organisations.ApiKey",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("started with API key"),
     )
     # Changed only through offers.workflow.transition.
     status = models.CharField(
@@ -160,6 +171,13 @@ class Offer(models.Model):
         return get_profile(self.requirements_version)
 
     @property
+    def started_by(self):
+        """Who started the draft, for pages: the member's address, or the API key's name."""
+        if self.created_by_id is None and self.api_key_id is not None:
+            return api_key_label(self.api_key)
+        return self.created_by.email if self.created_by_id else ""
+
+    @property
     def is_editable(self):
         return self.status in EDITABLE_STATUSES
 
@@ -225,10 +243,18 @@ class Logo(models.Model):
         return f"{self.offer_id}:{self.slot}"
 
 
+def api_key_label(key):
+    return _("API key “%(name)s”") % {"name": key.name}
+
+
 class EventKind(models.TextChoices):
     STATUS = "status", _("Status changed")
     ASSIGNED = "assigned", _("Assigned")
     CHECKS_RERUN = "checks_rerun", _("Checks run again")
+    # Recorded for changes made through the API only: a person's saves are StepEdit's, while
+    # a script's changes (or a leaked key's) should show in the history.
+    STARTED = "started", _("Draft started")
+    EDITED = "edited", _("Answers changed")
 
 
 class OfferEvent(models.Model):
@@ -247,6 +273,17 @@ class OfferEvent(models.Model):
         related_name="+",
         verbose_name=_("by"),
     )
+    # Set instead of `actor` when an organisation's API key made the change.
+    api_key = models.ForeignKey(
+        "organisations.ApiKey",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by API key"),
+    )
+    # The wizard steps whose answers an EDITED event changed.
+    steps = models.JSONField(default=list, blank=True, verbose_name=_("steps"))
     from_status = models.CharField(max_length=20, choices=OfferStatus, verbose_name=_("from"))
     to_status = models.CharField(max_length=20, choices=OfferStatus, verbose_name=_("to"))
     revision = models.PositiveIntegerField(default=0, verbose_name=_("revision"))
@@ -269,7 +306,24 @@ class OfferEvent(models.Model):
     def shown_reason(self):
         """The reason in the reader's language when the portal wrote it (no actor: kept in
         English, offers.checks.messages); what a person typed is shown as typed."""
-        return render(self.reason) if self.actor_id is None else self.reason
+        return render(self.reason) if self.by_portal else self.reason
+
+    @property
+    def by_portal(self):
+        """Made by Offer Desk itself (its checks), not by a person or a key."""
+        return self.actor_id is None and self.api_key_id is None
+
+    @property
+    def api_key_label(self):
+        return api_key_label(self.api_key) if self.api_key_id else ""
+
+    @property
+    def is_start(self):
+        return self.kind == EventKind.STARTED
+
+    @property
+    def is_edit(self):
+        return self.kind in (EventKind.STARTED, EventKind.EDITED)
 
     @property
     def is_assignment(self):

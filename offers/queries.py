@@ -34,7 +34,9 @@ def get_offer_for_review(user, pk):
     """The offer for a reviewer's page: 403 for anyone who is not a reviewer or an admin,
     404 for a draft or an offer that does not exist."""
     ensure_reviewer(user)
-    queryset = offers_for_review().select_related("organisation", "created_by", "assigned_to")
+    queryset = offers_for_review().select_related(
+        "organisation", "created_by", "api_key", "assigned_to"
+    )
     return get_object_or_404(queryset, pk=pk)
 
 
@@ -49,7 +51,11 @@ def timeline(offer, *, with_assignments=True):
     events = OfferEvent.objects.filter(offer=offer)
     if not with_assignments:
         events = events.exclude(kind=EventKind.ASSIGNED)
-    return events.select_related("actor").prefetch_related("reasons").order_by("-created_at", "-pk")
+    return (
+        events.select_related("actor", "api_key")
+        .prefetch_related("reasons")
+        .order_by("-created_at", "-pk")
+    )
 
 
 def latest_review_reasons(offer):
@@ -129,7 +135,7 @@ def review_queue(*, statuses=UNDECIDED_STATUSES, outcome="", search="", sort="ol
     return (
         _queue_filtered(queryset, outcome=outcome, search=search)
         .annotate(check_outcome=check_outcome())
-        .select_related("organisation", "created_by", "assigned_to")
+        .select_related("organisation", "created_by", "api_key", "assigned_to")
         .order_by(*QUEUE_ORDER[sort])
     )
 

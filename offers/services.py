@@ -38,6 +38,36 @@ def start_offer(user, details, *, membership=None, may_change_details=True):
     return Offer.objects.create(organisation=membership.organisation, created_by=user)
 
 
+def start_offer_with_key(api_key):
+    """A draft in the organisation of `api_key`, started by it: save_answers records it."""
+    return Offer.objects.create(organisation=api_key.organisation, api_key=api_key)
+
+
+@transaction.atomic
+def save_answers(offer, answers, *, api_key, kind=EventKind.EDITED):
+    """Store several steps' answers at once (`answers` {step: values the step's form cleaned}),
+    as the API changes them, and record the change in the history under the key's name. The
+    caller holds the offer's row; the organisation's details keep their own version."""
+    for step_name, values in answers.items():
+        seen = offer.organisation.version if step_name == "publisher" else None
+        save_step(offer, step_name, values, seen_version=seen)
+    if answers or kind == EventKind.STARTED:
+        record_key_change(offer, api_key, answers, kind=kind)
+
+
+def record_key_change(offer, api_key, steps, *, kind=EventKind.EDITED):
+    """Put a change made through the API in the offer's history, named by the key."""
+    return OfferEvent.objects.create(
+        offer=offer,
+        kind=kind,
+        api_key=api_key,
+        from_status=offer.status,
+        to_status=offer.status,
+        revision=offer.revision,
+        steps=list(steps),
+    )
+
+
 def step_initial(offer, step_name):
     """What a step's form shows before anything is typed: what is stored."""
     if step_name == "publisher":
@@ -137,7 +167,18 @@ def _replace_logos(offer, uploads):
 
 def incomplete_steps(offer):
     """The steps whose stored answers do not pass that step's form today, in wizard order."""
-    return [step.name for step in FORM_STEPS if not _stored_step_is_valid(offer, step)]
+    return list(incomplete_answers(offer))
+
+
+def incomplete_answers(offer):
+    """{step name: {field: [ValidationError, ...]}} for each step whose stored answers do not
+    pass that step's form today, in wizard order."""
+    found = {}
+    for step in FORM_STEPS:
+        errors = _stored_step_errors(offer, step)
+        if errors:
+            found[step.name] = errors
+    return found
 
 
 def _offer_stamp(offer):
@@ -171,13 +212,13 @@ def incomplete_steps_for_display(offer):
     return missing
 
 
-def _stored_step_is_valid(offer, step):
+def _stored_step_errors(offer, step):
     data = step_initial(offer, step.name)
-    form = step.form_class(data=_as_form_data(data), files={}, offer=offer)
-    return form.is_valid()
+    form = step.form_class(data=as_form_data(data), files={}, offer=offer)
+    return form.errors.as_data()
 
 
-def _as_form_data(initial):
+def as_form_data(initial):
     # Form data is what a browser would post: nothing for an empty value or an unticked box.
     return {
         key: value
@@ -186,9 +227,9 @@ def _as_form_data(initial):
     }
 
 
-def submit_offer(offer, *, actor):
-    """Send a complete draft for its checks, as a new round. Refused, naming the first
-    incomplete step, otherwise. The checks are queued once this commits."""
+def submit_offer(offer, *, actor, api_key=None):
+    """Send a complete draft for its checks, as a new round. Refused, naming the incomplete
+    steps and what is missing in each, otherwise. The checks are queued once this commits."""
     with transaction.atomic():
         locked = (
             Offer.objects.select_for_update(of=("self",))
@@ -197,10 +238,10 @@ def submit_offer(offer, *, actor):
             .get(pk=offer.pk)
         )
         _ensure_editable(locked)
-        missing = incomplete_steps(locked)
+        missing = incomplete_answers(locked)
         if missing:
-            raise workflow.IncompleteOffer(missing[0])
-        workflow.transition(locked, OfferStatus.SUBMITTED, actor=actor)
+            raise workflow.IncompleteOffer(next(iter(missing)), missing)
+        workflow.transition(locked, OfferStatus.SUBMITTED, actor=actor, api_key=api_key)
         OfferRevision.objects.create(
             offer=locked, number=locked.revision, answers=snapshot_answers(locked)
         )
@@ -288,13 +329,15 @@ def _refused(message, offer):
     return workflow.DecisionRefused(message % {"status": offer.get_status_display()})
 
 
-def withdraw(offer, *, actor, reason=""):
+def withdraw(offer, *, actor, reason="", api_key=None):
     """The publisher takes the offer back before a decision. Nothing can follow."""
     with transaction.atomic():
         locked = _locked(offer.pk)
         if not workflow.is_undecided(locked):
             raise _refused(_("This offer can no longer be withdrawn: it is “%(status)s”."), locked)
-        event = workflow.transition(locked, OfferStatus.WITHDRAWN, actor=actor, reason=reason)
+        event = workflow.transition(
+            locked, OfferStatus.WITHDRAWN, actor=actor, api_key=api_key, reason=reason
+        )
     offer.status, offer.updated_at = locked.status, locked.updated_at
     return event
 

@@ -22,11 +22,13 @@ class NotEditable(OfferError):
 
 
 class IncompleteOffer(OfferError):
-    """Submitting an offer with a step that does not pass its form; `step` is the first one."""
+    """Submitting an offer with a step that does not pass its form; `step` is the first one,
+    `errors` each incomplete step's form errors ({step: {field: [ValidationError]}})."""
 
-    def __init__(self, step):
+    def __init__(self, step, errors=None):
         super().__init__(step)
         self.step = step
+        self.errors = errors or {}
 
 
 class InvalidTransition(OfferError):
@@ -97,9 +99,12 @@ def is_undecided(offer):
     return offer.status in UNDECIDED_STATUSES
 
 
-def transition(offer, to, *, actor, reason="", internal_note="", kind=EventKind.STATUS):
+def transition(
+    offer, to, *, actor, api_key=None, reason="", internal_note="", kind=EventKind.STATUS
+):
     """The one door for status changes: checks the table, updates atomically, writes the
-    audit event and the publisher's news. Returns the event."""
+    audit event and the publisher's news. Returns the event. `actor` is the person, or None
+    for Offer Desk itself or for an organisation's `api_key`."""
     from_status = offer.status
     if to not in ALLOWED_TRANSITIONS.get(from_status, set()):
         raise InvalidTransition(f"{from_status} -> {to}")
@@ -113,6 +118,7 @@ def transition(offer, to, *, actor, reason="", internal_note="", kind=EventKind.
                 offer=offer,
                 kind=kind,
                 actor=actor,
+                api_key=api_key,
                 from_status=from_status,
                 to_status=to,
                 revision=changes.get("revision", offer.revision),

@@ -72,3 +72,19 @@ def post_step(client, offer, step, data=None, files=None, *, version=None):
         urlencode(payload, doseq=True),
         content_type="application/x-www-form-urlencoded",
     )
+
+
+# The same answers as a script sends them to the API: JSON values, keyed by the same fields.
+API_ANSWERS = {
+    "publisher": PUBLISHER,
+    "technical": {
+        **{key: value for key, value in TECHNICAL.items() if value != "on"},
+        "aad_sso_consent": True,
+        "work_credentials": True,
+        "low_configuration": True,
+        "trial_days": 30,
+    },
+    "business": {"own_ordering_and_billing": True, "support_model": "community"}
+    | {"licensing_responsibility": True},
+    "marketing": MARKETING,
+}

@@ -3,6 +3,7 @@ from django.utils import formats
 
 from offers.checklist import REQUIREMENTS_BY_KEY, answer_label
 from offers.forms import plain_decimal
+from offers.steps import STEPS_BY_NAME
 
 register = template.Library()
 
@@ -28,3 +29,9 @@ def answer_label_filter(key):
     """An answer's label, the same as the wizard's and the reviewer's page's:
     {{ "app_name"|answer_label }}."""
     return answer_label(key)
+
+
+@register.filter
+def step_titles(names):
+    """The wizard steps' titles, in the order given: "Technical requirements, Marketing assets"."""
+    return ", ".join(str(STEPS_BY_NAME[name].title) for name in names if name in STEPS_BY_NAME)

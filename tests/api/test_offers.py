@@ -71,7 +71,10 @@ def test_without_a_working_key_the_answer_is_401_saying_why(authorization, detai
 
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == "Bearer"
-    assert response.json() == {"detail": detail}
+    [refusal] = response.json()["errors"]
+    assert (refusal["field"], refusal["message"]) == (None, detail)
+    # No key at all, or a key that does not work.
+    assert refusal["code"] in ("not_authenticated", "authentication_failed")
 
 
 def test_a_revoked_key_gets_401_at_once(alice, alice_key):
@@ -83,9 +86,9 @@ def test_a_revoked_key_gets_401_at_once(alice, alice_key):
 def test_the_api_speaks_the_language_asked_for():
     response = Client(HTTP_ACCEPT_LANGUAGE="nl").get("/api/v1/offers/")
 
-    assert response.json() == {
-        "detail": "Stuur een API-sleutel als “Authorization: Bearer <sleutel>”."
-    }
+    assert response.json()["errors"][0]["message"] == (
+        "Stuur een API-sleutel als “Authorization: Bearer <sleutel>”."
+    )
 
 
 def test_the_schema_and_its_documentation_are_served_without_a_key_and_without_a_cdn():
@@ -110,3 +113,16 @@ def test_the_documentation_page_allows_inline_styles_and_still_no_inline_script(
     assert "'unsafe-inline'" in policy["style-src"]
     assert "'unsafe-inline'" not in policy["script-src"]
     assert "'unsafe-inline'" not in Client().get("/")["Content-Security-Policy"]
+
+
+def test_other_web_sites_may_not_call_the_api_from_a_browser(alice_key):
+    """CORS is off: no page of another origin can use a visitor's key through their browser."""
+    preflight = api(alice_key).options(
+        "/api/v1/offers/",
+        HTTP_ORIGIN="https://elsewhere.example",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="PATCH",
+    )
+    read = api(alice_key).get("/api/v1/offers/", HTTP_ORIGIN="https://elsewhere.example")
+
+    assert not preflight.has_header("Access-Control-Allow-Origin")
+    assert not read.has_header("Access-Control-Allow-Origin")

@@ -110,6 +110,10 @@ def test_the_beat_sweeps_checks_and_e_mails_every_minute_and_cleans_uploads_ever
         },
         "sweep-checks": {"task": "offers.tasks.sweep_checks", "schedule": 60.0},
         "sweep-notifications": {"task": "offers.tasks.sweep_notifications", "schedule": 60.0},
+        "forget-idempotency-keys": {
+            "task": "api.tasks.forget_idempotency_keys",
+            "schedule": 3600.0,
+        },
     }
 
 
