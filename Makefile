@@ -87,7 +87,7 @@ test: $(STAMP) browser messages $(NODE_STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(PY) tools/import_cycles.py accounts api offers organisations review config
+	$(PY) tools/import_cycles.py accounts api offers organisations review webhooks config
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .

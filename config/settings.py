@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "api",
     "review",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -352,12 +353,15 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "offers.tasks.check_url": {"queue": "urls"},
     "offers.tasks.check_logo": {"queue": "logos"},
+    # A webhook waits on the receiver, as a URL check waits on the site.
+    "webhooks.tasks.deliver": {"queue": "urls"},
 }
 CELERY_BEAT_SCHEDULE = {
     "clean-orphaned-uploads": {"task": "offers.tasks.clean_orphaned_uploads", "schedule": 3600.0},
     "sweep-checks": {"task": "offers.tasks.sweep_checks", "schedule": 60.0},
     "sweep-notifications": {"task": "offers.tasks.sweep_notifications", "schedule": 60.0},
     "forget-idempotency-keys": {"task": "api.tasks.forget_idempotency_keys", "schedule": 3600.0},
+    "sweep-webhook-deliveries": {"task": "webhooks.tasks.sweep_deliveries", "schedule": 60.0},
 }
 
 # Background checks of a submitted offer.

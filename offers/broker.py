@@ -1,28 +1,31 @@
-"""Handing background work to Celery: the one place that queues a task of offers.tasks.
+"""Handing background work to Celery: the one place that queues a task, of offers.tasks or of
+webhooks.tasks.
 
-The checks and the notifications queue their work here, once their rows are committed; each
-has a sweeper that queues again whatever the broker did not take.
+The checks, the notifications and the webhooks queue their work here, once their rows are
+committed; each has a sweeper that queues again whatever the broker did not take.
 """
 
 import logging
 
+from django.utils.module_loading import import_string
 from kombu.exceptions import OperationalError
 
 logger = logging.getLogger(__name__)
 
 
-def enqueue(task_name, **kwargs):
-    """Queue offers.tasks.<task_name> with these keyword arguments; returns whether the broker
-    took it. Never raises for a broker that cannot be reached: the caller's work is already
-    saved, and its sweeper queues it again later. Anything else is a bug and raises."""
-    # Late: offers.tasks imports the checks and the notifications, which queue through here.
-    from offers import tasks  # noqa: PLC0415 - see the line above
-
+def enqueue(task_path, *, countdown=None, **kwargs):
+    """Queue the task at `task_path` ("offers.tasks.check_url") with these keyword arguments,
+    after `countdown` seconds if given; returns whether the broker took it. Never raises for a
+    broker that cannot be reached: the caller's work is already saved, and its sweeper queues
+    it again later. Anything else is a bug and raises."""
+    # Imported late: the tasks import the checks, the notifications and the webhooks, which
+    # queue through here.
+    task = import_string(task_path)
     try:
-        getattr(tasks, task_name).apply_async(kwargs=kwargs, retry=False)
+        task.apply_async(kwargs=kwargs, countdown=countdown, retry=False)
     except (OperationalError, OSError):
         logger.warning(
-            "Could not queue %s %s; the sweeper will retry.", task_name, kwargs, exc_info=True
+            "Could not queue %s %s; the sweeper will retry.", task_path, kwargs, exc_info=True
         )
         return False
     return True

@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 from offers import broker
 from offers.models import Check, Notification, NotificationKind, OfferStatus
 from organisations.models import Membership
+from webhooks import services as webhooks
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +51,7 @@ SWEEP_BATCH = 200
 def notify_status_change(offer, event):
     """Inside the transition's transaction: a news row for each active member, and the
     e-mails they want after commit. Returns the rows."""
+    webhooks.status_changed(offer, event)
     kind = NEWS_FOR_STATUS.get(event.to_status)
     if kind is None:
         return []
@@ -73,7 +75,7 @@ def notify_status_change(offer, event):
 def queue_email(notification_id):
     """Queue the e-mail and note when. Never raises: with the broker down the row stays
     unqueued and the sweeper queues it later. Returns whether the broker took it."""
-    if not broker.enqueue("send_notification", notification_id=notification_id):
+    if not broker.enqueue("offers.tasks.send_notification", notification_id=notification_id):
         return False
     Notification.objects.filter(pk=notification_id).update(queued_at=timezone.now())
     return True

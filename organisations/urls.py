@@ -1,6 +1,7 @@
 from django.urls import path
 
 from organisations import views
+from webhooks import views as webhooks
 
 app_name = "organisations"
 
@@ -16,4 +17,12 @@ urlpatterns = [
     path("join/<str:token>/", views.join, name="join"),
     path("api-keys/", views.api_keys, name="api_keys"),
     path("api-keys/<int:pk>/revoke/", views.revoke_api_key, name="revoke_api_key"),
+    path("webhooks/", webhooks.endpoints, name="webhooks"),
+    path("webhooks/<int:pk>/", webhooks.endpoint, name="webhook"),
+    path("webhooks/<int:pk>/delete/", webhooks.delete_endpoint, name="delete_webhook"),
+    path(
+        "webhooks/<int:pk>/deliveries/<int:delivery>/send-again/",
+        webhooks.send_again,
+        name="send_webhook_again",
+    ),
 ]

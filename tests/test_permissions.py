@@ -13,9 +13,12 @@ from urllib.parse import unquote
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from organisations import services
 from tests.factories import publisher
+from webhooks import services as webhooks
+from webhooks.models import Delivery
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +56,15 @@ PAGES = {
     ("post", "organisations:email_choices"): (LOGIN, *(DONE,) * 5, *NO_ORGANISATION),
     ("get", "organisations:api_keys"): (LOGIN, OK, *(FORBIDDEN,) * 3, OK, *NO_ORGANISATION),
     ("post", "organisations:revoke_api_key"): (LOGIN, DONE, *(FORBIDDEN,) * 3, *OUTSIDERS_404),
+    ("get", "organisations:webhooks"): (LOGIN, OK, *(FORBIDDEN,) * 3, OK, *NO_ORGANISATION),
+    ("get", "organisations:webhook"): (LOGIN, OK, *(FORBIDDEN,) * 3, *OUTSIDERS_404),
+    ("post", "organisations:delete_webhook"): (LOGIN, DONE, *(FORBIDDEN,) * 3, *OUTSIDERS_404),
+    ("post", "organisations:send_webhook_again"): (
+        LOGIN,
+        DONE,
+        *(FORBIDDEN,) * 3,
+        *OUTSIDERS_404,
+    ),
     # A link nobody was sent (tests/organisations/test_members.py follows real ones).
     ("get", "organisations:join"): (NOT_FOUND,) * 8,
     ("get", "review:dashboard"): (LOGIN, *(FORBIDDEN,) * 5, OK, OK),
@@ -115,6 +127,8 @@ def _url(name, offer):
     if name == "organisations:revoke_api_key":
         key, _raw = services.make_key(offer.organisation, "ci", "read", made_by=None)
         return reverse(name, kwargs={"pk": key.pk})
+    if name in WEBHOOK_PAGES:
+        return _webhook_url(name, offer)
     if name == "organisations:join":
         return reverse(name, kwargs={"token": "not-a-token-anyone-was-sent"})
     kwargs = {
@@ -127,6 +141,31 @@ def _url(name, offer):
     if not name.startswith(("offers:", "review:")):
         kwargs = {}
     return reverse(name, kwargs=kwargs)
+
+
+WEBHOOK_PAGES = (
+    "organisations:webhook",
+    "organisations:delete_webhook",
+    "organisations:send_webhook_again",
+)
+
+
+def _webhook_url(name, offer):
+    """An endpoint of the offer's organisation, with one delivery in its log."""
+    endpoint, _secret = webhooks.register(
+        offer.organisation, "https://hooks.example.com/", ["offer.approved"], created_by=None
+    )
+    if name != "organisations:send_webhook_again":
+        return reverse(name, kwargs={"pk": endpoint.pk})
+    sent = Delivery.objects.create(
+        endpoint=endpoint,
+        message_id="msg_1",
+        event_type="offer.approved",
+        payload={},
+        status="delivered",
+        due_at=timezone.now(),
+    )
+    return reverse(name, kwargs={"pk": endpoint.pk, "delivery": sent.pk})
 
 
 def _posted(name, offer):

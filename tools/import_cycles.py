@@ -118,7 +118,15 @@ def cycles(graph):
 
 
 def main(argv):
-    packages = argv[1:] or ["accounts", "api", "offers", "organisations", "review", "config"]
+    packages = argv[1:] or [
+        "accounts",
+        "api",
+        "offers",
+        "organisations",
+        "review",
+        "webhooks",
+        "config",
+    ]
     found = cycles(build_graph(Path.cwd(), packages))
     for number, imports in enumerate(found, start=1):
         print(f"Import cycle {number}:")

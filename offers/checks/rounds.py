@@ -25,6 +25,7 @@ from offers.checks.url import check_url
 from offers.logos import STORAGE_ERRORS
 from offers.models import Check, CheckKind, CheckStatus, Logo, Offer, OfferStatus
 from offers.workflow import CHECKING_STATUSES
+from webhooks import services as webhooks
 
 # Which Offer field each URL check reads, and which kind of page it expects.
 URL_FIELDS = {
@@ -65,7 +66,7 @@ def enqueue(check_ids):
     succeeds, the checks stay pending, and the sweeper queues them again later."""
     queued = []
     for check in Check.objects.filter(pk__in=check_ids, status=CheckStatus.PENDING):
-        task = "check_logo" if check.is_logo else "check_url"
+        task = "offers.tasks.check_logo" if check.is_logo else "offers.tasks.check_url"
         if not broker.enqueue(task, check_id=check.pk):
             break  # the broker cannot be reached: the rest would fail the same way
         queued.append(check.pk)
@@ -190,6 +191,7 @@ def _advance_if_round_done(offer):
     checks = Check.objects.current_round(offer)
     if offer.status not in CHECKING_STATUSES or checks.still_running():
         return
+    webhooks.checks_finished(offer, checks)
     if checks.all_passed():
         workflow.transition(offer, OfferStatus.IN_REVIEW, actor=None)
     else:

@@ -10,6 +10,9 @@ never read, so no proxy can relay a request somewhere the rules would refuse.
 Outcomes: "passed"; "failed" (the publisher must fix something); "error" (transient: timeouts,
 refused or reset connections, DNS failures; worth a retry). A 5xx answer is "failed" but sets
 details["transient"] = True, because the site may well be back on the next attempt.
+
+Webhooks reach out from the same workers to an address an organisation gave, so they go through
+the same rules: `refusal` judges such a URL when it is saved, `post_json` sends to it.
 """
 
 import http.client
@@ -183,6 +186,129 @@ def check_url(
         details = trail.as_details(clock) | stop.details
         return UrlCheckResult(stop.outcome, stop.message, details)
     return UrlCheckResult(outcome, message, trail.as_details(clock), warnings)
+
+
+# --- Posting (webhooks) ----------------------------------------------------------------------
+
+ANSWERED, BLOCKED = "answered", "blocked"
+POST_USER_AGENT = "OfferDeskWebhooks/1.0"
+
+
+@dataclass(frozen=True)
+class PostResult:
+    """What one POST came to. "answered": the receiver answered `status_code`, and `excerpt` is
+    the start of its body; "error": transient trouble (a timeout, a refused or reset connection,
+    a name not found, TLS), worth another try later; "blocked": the rules refuse the address,
+    and no retry changes that. For the last two, `message` says why (in English, translated
+    when shown: offers.checks.messages)."""
+
+    outcome: str
+    status_code: int | None = None
+    excerpt: str = ""
+    message: str = ""
+
+
+def refusal(url, *, allow_private=None, ports=(80, 443)):
+    """Why `url` can never be reached under these rules, from the URL alone: an English
+    message, or None. For a form that keeps a URL to send to later; what a name resolves to is
+    judged each time it is reached, as a DNS answer may change."""
+    check = _rules(allow_private=allow_private, ports=ports)
+    try:
+        target = _parse(url, check)
+        named_localhost = not target.literal and _is_localhost_name(target.host)
+        if (target.literal and not _permitted(target.host, check)) or (
+            named_localhost and not check.allow_private
+        ):
+            raise _not_reachable()
+    except _Stop as stop:
+        return stop.message
+    return None
+
+
+def post_json(
+    url,
+    body,
+    headers,
+    *,
+    allow_private=None,
+    resolver=None,
+    is_public=None,
+    ports=(80, 443),
+    connect_timeout=5.0,
+    total_timeout=15.0,
+    max_excerpt=1024,
+):
+    """POST `body` (JSON, as bytes) with `headers` to `url`, under the rules of the checks: one
+    lookup, every address allowed, the socket opened to the address checked, one deadline. A
+    redirect is not followed: it is the answer. Never raises for a bad URL or an unreachable
+    receiver: that is the result (PostResult). The keywords are check_url's."""
+    check = _rules(
+        allow_private=allow_private,
+        resolver=resolver,
+        is_public=is_public,
+        ports=ports,
+        connect_timeout=connect_timeout,
+        total_timeout=total_timeout,
+        max_body=max_excerpt,
+    )
+    try:
+        target = _parse(url, check)
+        addresses = _addresses(target, check)
+        _ensure_permitted(target, addresses, check)
+    except _Stop as stop:
+        # A name not found is transient (and so is one inside a network: see _ensure_permitted).
+        return PostResult(BLOCKED if stop.outcome == FAILED else ERROR, message=stop.message)
+    try:
+        with _network_failures(target.host):
+            sock = _connect(target, addresses, check)
+            try:
+                return _post(sock, target, body, headers, check)
+            finally:
+                sock.close()
+    except _Stop as stop:
+        return PostResult(ERROR, message=stop.message)
+
+
+def _rules(
+    *,
+    allow_private=None,
+    resolver=None,
+    is_public=None,
+    ports=(80, 443),
+    connect_timeout=5.0,
+    total_timeout=15.0,
+    max_body=0,
+):
+    if allow_private is None:
+        allow_private = bool(getattr(settings, "URLCHECK_ALLOW_PRIVATE_NETWORKS", False))
+    return _Check(
+        kind="post",
+        allow_private=allow_private,
+        resolver=resolver or resolve,
+        is_public=is_public or is_public_address,
+        ports=tuple(ports),
+        connect_timeout=connect_timeout,
+        max_body=max_body,
+        max_redirects=0,
+        clock=time.monotonic,
+        deadline=time.monotonic() + total_timeout,
+    )
+
+
+def _post(sock, target, body, headers, check):
+    connection = _PinnedConnection(_DeadlineSocket(sock, check))
+    sent = {"Host": target.host_header, "User-Agent": POST_USER_AGENT}
+    sent |= {"Content-Type": "application/json", **headers, "Connection": "close"}
+    connection.request("POST", target.path, body=body, headers=sent)
+    response = connection.getresponse()
+    try:
+        excerpt = response.read(check.max_body)
+    except (OSError, http.client.HTTPException):
+        # The status is the answer; a body cut short must not turn a delivery into a retry.
+        excerpt = b""
+    return PostResult(
+        ANSWERED, response.status, _decode(excerpt, response.headers.get_content_charset())
+    )
 
 
 def resolve(host, port):
@@ -375,11 +501,7 @@ def _follow(check, trail):
     while True:
         target = _parse(trail.url, check)
         trail.addresses = _addresses(target, check)
-        if not all(_permitted(address, check) for address in trail.addresses):
-            # A name whose addresses are inside a network reads as a name that does not
-            # resolve: the check must not tell anyone what lives inside ours. An address typed
-            # as such gets the plain answer.
-            raise _not_reachable() if target.literal else _not_found(target.host)
+        _ensure_permitted(target, trail.addresses, check)
         trail.answer = _fetch(target, trail, check)
         location = trail.answer.location
         if trail.answer.status not in REDIRECT_STATUSES or not location:
@@ -391,6 +513,15 @@ def _follow(check, trail):
             )
             raise _Stop(FAILED, message % {"count": check.max_redirects})
         trail.move_to(urljoin(trail.url, location))
+
+
+def _ensure_permitted(target, addresses, check):
+    """Refuse the host unless every address it has is allowed."""
+    if not all(_permitted(address, check) for address in addresses):
+        # A name whose addresses are inside a network reads as a name that does not
+        # resolve: the check must not tell anyone what lives inside ours. An address typed
+        # as such gets the plain answer.
+        raise _not_reachable() if target.literal else _not_found(target.host)
 
 
 def _fetch(target, trail, check):

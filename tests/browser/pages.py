@@ -2,18 +2,22 @@
 one offer in each state the pages show, and axe-core."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import Role
 from offers import services, workflow
 from offers.models import Check, CheckStatus, OfferRevision, OfferStatus
-from tests.factories import OfferFactory, UserFactory, publisher, submitted_offer
+from tests.factories import OfferFactory, UserFactory, organisation_of, publisher, submitted_offer
+from webhooks import services as webhooks
+from webhooks.models import Delivery, DeliveryStatus, Endpoint, EventType, StopReason
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -171,3 +175,63 @@ def assert_errors_are_announced(page):
     expect(summary).to_be_focused()
     expect(summary).to_have_attribute("role", "alert")
     assert page.evaluate(ERRORS_NOT_TIED) == []
+
+
+def seed_webhooks(seeded):
+    """Two endpoints of the publisher's organisation: one working, with an attempt of every
+    kind in its log; one stopped, its address refused. Returns (working, stopped)."""
+    organisation, owner = organisation_of(seeded.publisher), seeded.publisher
+    working, _secret = webhooks.register(
+        organisation, "https://hooks.example.com/offer-desk", list(EventType), created_by=owner
+    )
+    stopped, _secret = webhooks.register(
+        organisation, "https://10.0.0.7/hooks", [EventType.APPROVED], created_by=owner
+    )
+    now = timezone.now()
+    Endpoint.objects.filter(pk=stopped.pk).update(
+        disabled_at=now, blocked_reason=StopReason.BLOCKED
+    )
+    offer = {"id": seeded.in_review.pk, "app_name": seeded.in_review.app_name}
+    payload = {"type": "offer.approved", "timestamp": now.isoformat(), "data": {"offer": offer}}
+    sent = {"event_type": "offer.approved", "payload": payload, "due_at": now, "sent_at": now}
+    failed, refused = DeliveryStatus.FAILED, "This address is not reachable from the internet."
+    Delivery.objects.bulk_create(
+        [
+            Delivery(
+                endpoint=working,
+                message_id="msg_1",
+                status=DeliveryStatus.DELIVERED,
+                status_code=204,
+                **sent,
+            ),
+            Delivery(
+                endpoint=working,
+                message_id="msg_2",
+                status=failed,
+                status_code=410,
+                response_excerpt="<h1>Gone</h1>",
+                **sent,
+            ),
+            Delivery(
+                endpoint=working,
+                message_id="msg_3",
+                status=failed,
+                status_code=503,
+                response_excerpt="Down for maintenance",
+                next_attempt_at=now + timedelta(seconds=5),
+                **sent,
+            ),
+            Delivery(
+                endpoint=working,
+                message_id="msg_3",
+                attempt=2,
+                manual=True,
+                status=DeliveryStatus.PENDING,
+                event_type="offer.approved",
+                payload=payload,
+                due_at=now,
+            ),
+            Delivery(endpoint=stopped, message_id="msg_4", status=failed, error=refused, **sent),
+        ]
+    )
+    return working, stopped

@@ -1,5 +1,6 @@
 """WCAG 2.1 AA: axe-core (from npm, see package.json) finds no serious or critical violation on
-the wizard, the status page, "My offers", the review queue and the reviewer's offer page.
+the wizard, the status page, "My offers", the review queue, the reviewer's offer page and the
+webhook pages.
 
 axe checks what a machine can: contrast, names, labels, landmarks, ids, ARIA. The keyboard,
 reflow and language tests beside this file cover what it cannot."""
@@ -16,6 +17,7 @@ from tests.browser.pages import (
     axe_violations,
     describe,
     seed_every_state,
+    seed_webhooks,
     sign_in,
 )
 from tests.browser.test_publisher_journey import png_file, save_and_continue
@@ -173,6 +175,24 @@ def test_the_review_queue_and_offer_page_have_no_serious_violations(page, seeded
     for name in ("changes_needed", "changes_requested", "in_review"):
         page.goto(f"/review/offers/{getattr(seeded, name).pk}/")
         audit.check(f"review page: {name}")
+    audit.assert_clean()
+
+
+def test_the_webhook_pages_have_no_serious_violations(as_publisher, seeded):
+    """The list with a working and a stopped endpoint, the form with its errors, and a log
+    with an attempt of every kind."""
+    page, audit = as_publisher, Audit(as_publisher)
+    working, stopped = seed_webhooks(seeded)
+    page.goto("/organisation/webhooks/")
+    audit.check("webhooks: two endpoints, one stopped")
+    page.get_by_label("URL", exact=True).fill("http://hooks.example.com/")
+    page.get_by_role("button", name="Register the endpoint", exact=True).click()
+    assert_errors_are_announced(page)
+    audit.check("webhooks: a refused registration")
+    for endpoint in (working, stopped):
+        page.goto(f"/organisation/webhooks/{endpoint.pk}/")
+        page.locator("summary").first.click()
+        audit.check(f"delivery log of {endpoint.url}")
     audit.assert_clean()
 
 

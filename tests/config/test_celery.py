@@ -114,6 +114,7 @@ def test_the_beat_sweeps_checks_and_e_mails_every_minute_and_cleans_uploads_ever
             "task": "api.tasks.forget_idempotency_keys",
             "schedule": 3600.0,
         },
+        "sweep-webhook-deliveries": {"task": "webhooks.tasks.sweep_deliveries", "schedule": 60.0},
     }
 
 

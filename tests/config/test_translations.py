@@ -24,6 +24,7 @@ SOURCES = (
     "offers",
     "organisations",
     "review",
+    "webhooks",
     "templates",
     "static",
     "manage.py",

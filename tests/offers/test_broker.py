@@ -20,9 +20,9 @@ def sent(monkeypatch):
 
 
 def test_a_task_is_queued_by_its_name_with_keyword_arguments_and_no_retry(sent):
-    assert broker.enqueue("check_url", check_id=12) is True
+    assert broker.enqueue("offers.tasks.check_url", check_id=12) is True
 
-    assert sent == [{"kwargs": {"check_id": 12}, "retry": False}]
+    assert sent == [{"kwargs": {"check_id": 12}, "countdown": None, "retry": False}]
 
 
 @pytest.mark.parametrize("error", [OperationalError(REFUSED), ConnectionRefusedError(REFUSED)])
@@ -33,11 +33,11 @@ def test_a_broker_that_cannot_be_reached_is_logged_and_reported(monkeypatch, cap
     monkeypatch.setattr(tasks.check_url, "apply_async", down)
 
     with caplog.at_level(logging.WARNING, logger="offers.broker"):
-        assert broker.enqueue("check_url", check_id=12) is False
+        assert broker.enqueue("offers.tasks.check_url", check_id=12) is False
 
     [record] = caplog.records
     assert (record.getMessage(), record.exc_info[1]) == (
-        "Could not queue check_url {'check_id': 12}; the sweeper will retry.",
+        "Could not queue offers.tasks.check_url {'check_id': 12}; the sweeper will retry.",
         error,
     )
 
@@ -49,4 +49,4 @@ def test_any_other_error_is_a_bug_and_raises(monkeypatch):
     monkeypatch.setattr(tasks.check_url, "apply_async", broken)
 
     with pytest.raises(TypeError):
-        broker.enqueue("check_url", check_id=12)
+        broker.enqueue("offers.tasks.check_url", check_id=12)

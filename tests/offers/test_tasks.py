@@ -48,11 +48,17 @@ def test_the_names_are_the_ones_messages_were_queued_under_before_they_were_decl
 
 
 def test_the_queue_routes_use_the_declared_names():
+    # Other apps route their own tasks (tests/webhooks/test_tasks.py).
+    routes = {
+        name: route
+        for name, route in settings.CELERY_TASK_ROUTES.items()
+        if name.startswith("offers.")
+    }
     assert {
         NAMES["check_url"]: {"queue": "urls"},
         NAMES["check_logo"]: {"queue": "logos"},
-    } == settings.CELERY_TASK_ROUTES
-    assert set(settings.CELERY_TASK_ROUTES) <= set(app.tasks)
+    } == routes
+    assert set(routes) <= set(app.tasks)
 
 
 @pytest.mark.parametrize("task", [tasks.check_url, tasks.check_logo])
