@@ -168,8 +168,13 @@ def test_a_submission_while_the_broker_is_down_waits_for_the_sweeper(
     ]
     refused = "Error 111 connecting to 127.0.0.1:1. Connection refused."
     assert logged == [
-        (QUEUE_FAILED, "send_notification", {"notification_id": receipt.pk}, refused),
-        (QUEUE_FAILED, "check_logo", {"check_id": min(c.pk for c in waiting)}, refused),
+        (QUEUE_FAILED, "offers.tasks.send_notification", {"notification_id": receipt.pk}, refused),
+        (
+            QUEUE_FAILED,
+            "offers.tasks.check_logo",
+            {"check_id": min(c.pk for c in waiting)},
+            refused,
+        ),
     ]
 
     later = timezone.now() + timedelta(seconds=settings.CHECK_PENDING_TIMEOUT_SECONDS + 1)
