@@ -19,6 +19,10 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Admin")
 
 
+# The roles that review: admins have every right a reviewer has.
+REVIEWER_ROLES = (Role.REVIEWER, Role.ADMIN)
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
@@ -79,4 +83,4 @@ class User(AbstractUser):
     @property
     def is_reviewer(self):
         """Reviewers and admins: admins have every right a reviewer has."""
-        return self.is_active and self.role in (Role.REVIEWER, Role.ADMIN)
+        return self.is_active and self.role in REVIEWER_ROLES

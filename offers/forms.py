@@ -12,8 +12,11 @@ from accounts.forms import NamedRequiredMessages
 from offers.checklist import answer_label
 from offers.models import Integration, SupportModel, TrialType
 from offers.validators import (
+    RemovedMarkup,
+    describe_removed_markup,
     description_text_length,
     inspect_logo,
+    removed_markup,
     sanitize_description,
     validate_app_name,
 )
@@ -283,6 +286,8 @@ class MarketingForm(OfferStepForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # What sanitising took out of an accepted description; nothing until one is cleaned.
+        self.removed = RemovedMarkup()
         req = self.requirements
         name = self.fields["app_name"]
         name.validators.append(MaxLengthValidator(req.app_name_max_chars))
@@ -331,7 +336,13 @@ class MarketingForm(OfferStepForm):
                 code="too_long",
                 params={"length": length, "max": req.description_max_text_chars},
             )
+        raw = self.cleaned_data["description"]
+        self.removed = removed_markup(raw, req.description_allowed_tags)
         return clean
+
+    def removed_notice(self):
+        """What saving takes out of the accepted description, in a sentence; "" if nothing."""
+        return describe_removed_markup(self.removed)
 
     def description_preview(self):
         """The description as it would be published: what was just typed, if it passed its

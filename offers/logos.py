@@ -1,11 +1,17 @@
 """Logo files: an accepted upload kept with its clean copy, the clean copy served to whoever may
 see the offer, and the clean-up of files no offer refers to.
 
+A submitted revision's snapshot names the clean copy of each of its logos (COPIES_KEY), so that
+a reviewer can set an old logo beside its replacement: those copies outlive their Logo row
+and go only with the offer's revisions.
+
 Only the clean copy, re-encoded from the upload's pixels alone, is ever served; the upload
 itself is read only by the background check. Files are only ever reached through the storage
 API, never by a local path: on an object store, the web servers and the workers can be on
 different machines.
 """
+
+import re
 
 from botocore.exceptions import BotoCoreError, ClientError
 from django.core.files.base import ContentFile
@@ -14,13 +20,16 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from offers.checks.logo import check_logo
-from offers.models import LOGO_FOLDER, Logo
+from offers.models import LOGO_FOLDER, Logo, OfferRevision
 
 # What a storage raises when it cannot do its work right now: the file system's OSError (a full
 # or missing disk), and an object store's connection and service errors.
 STORAGE_ERRORS = (OSError, BotoCoreError, ClientError)
 # How long a browser should wait before asking again for a logo the store could not give.
 RETRY_AFTER_SECONDS = 30
+# The key of a snapshot (offers.services.snapshot_answers) that names each slot's clean copy.
+# Snapshots taken before it was added have none: their replaced logos are gone.
+COPIES_KEY = "logo_copies"
 
 
 class StorageUnavailable(Exception):
@@ -51,11 +60,27 @@ def store(offer, slot, upload):
     return logo
 
 
-def delete_files_after_commit(logo):
-    """Remove a replaced logo's files once the replacement is committed, not before."""
-    files = [f for f in (logo.image, logo.clean_image) if f]
+def delete_files_after_commit(logo, *, keep=frozenset()):
+    """Remove a replaced logo's files once the replacement is committed, not before; those
+    named in `keep` stay."""
+    files = [f for f in (logo.image, logo.clean_image) if f and f.name not in keep]
     # robust: a store that is down then only leaves the files to the orphan clean-up.
     transaction.on_commit(lambda: [f.storage.delete(f.name) for f in files], robust=True)
+
+
+def kept_copies(answers):
+    """{slot: clean copy's name} of a revision's snapshot; {} for one taken before they were
+    kept."""
+    return answers.get(COPIES_KEY) or {}
+
+
+def copies_kept_for(offer):
+    """The names of the clean copies that the offer's submitted revisions show."""
+    return {
+        name
+        for copies in offer.revisions.values_list(f"answers__{COPIES_KEY}", flat=True)
+        for name in (copies or {}).values()
+    }
 
 
 def serve_clean_copy(offer, slot):
@@ -64,8 +89,23 @@ def serve_clean_copy(offer, slot):
     logo = get_object_or_404(offer.logos.all(), slot=slot)
     if not logo.clean_image:
         raise Http404
+    return _png_response(logo.clean_image.storage, logo.clean_image.name)
+
+
+def serve_revision_copy(offer, number, slot):
+    """The clean copy of a slot's logo as revision `number` of the offer was submitted with it,
+    even if it was replaced since. The caller has loaded `offer` through its access helper."""
+    revision = get_object_or_404(offer.revisions.all(), number=number)
+    name = kept_copies(revision.answers).get(slot)
+    # Only ever a name that Logo's upload_to gave: a snapshot cannot lead out of the folder.
+    if not name or not re.fullmatch(rf"{LOGO_FOLDER}/[\w-]+\.png", name):
+        raise Http404
+    return _png_response(Logo._meta.get_field("clean_image").storage, name)
+
+
+def _png_response(storage, name):
     try:
-        handle = logo.clean_image.open("rb")
+        handle = storage.open(name, "rb")
     except FileNotFoundError:
         raise Http404 from None
     except STORAGE_ERRORS:
@@ -95,8 +135,10 @@ def clean_orphaned_uploads(storage, *, older_than):
         _dirs, names = storage.listdir(LOGO_FOLDER)
     except FileNotFoundError:
         return 0
-    referenced = set(Logo.objects.values_list("image", flat=True)) | set(
-        Logo.objects.values_list("clean_image", flat=True)
+    referenced = (
+        set(Logo.objects.values_list("image", flat=True))
+        | set(Logo.objects.values_list("clean_image", flat=True))
+        | _copies_of_all_revisions()
     )
     orphans = [
         path
@@ -106,3 +148,9 @@ def clean_orphaned_uploads(storage, *, older_than):
     for path in orphans:
         storage.delete(path)
     return len(orphans)
+
+
+def _copies_of_all_revisions():
+    # Only the one key of each snapshot is read, a row at a time: there is one per submission.
+    copies = OfferRevision.objects.values_list(f"answers__{COPIES_KEY}", flat=True)
+    return {name for kept in copies.iterator() for name in (kept or {}).values()}

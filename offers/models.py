@@ -250,6 +250,7 @@ def api_key_label(key):
 class EventKind(models.TextChoices):
     STATUS = "status", _("Status changed")
     ASSIGNED = "assigned", _("Assigned")
+    UNASSIGNED = "unassigned", _("Unassigned")
     CHECKS_RERUN = "checks_rerun", _("Checks run again")
     # Recorded for changes made through the API only: a person's saves are StepEdit's, while
     # a script's changes (or a leaked key's) should show in the history.
@@ -281,6 +282,16 @@ class OfferEvent(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("by API key"),
+    )
+    # The reviewer an ASSIGNED event gave the offer to (the actor assigned it, perhaps to
+    # themselves); the one an UNASSIGNED event took it from.
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewer assigned"),
     )
     # The wizard steps whose answers an EDITED event changed.
     steps = models.JSONField(default=list, blank=True, verbose_name=_("steps"))
@@ -327,7 +338,15 @@ class OfferEvent(models.Model):
 
     @property
     def is_assignment(self):
-        return self.kind == EventKind.ASSIGNED
+        return self.kind in (EventKind.ASSIGNED, EventKind.UNASSIGNED)
+
+    @property
+    def is_self_assignment(self):
+        return self.kind == EventKind.ASSIGNED and self.assignee_id in (None, self.actor_id)
+
+    @property
+    def is_unassignment(self):
+        return self.kind == EventKind.UNASSIGNED
 
     @property
     def is_checks_rerun(self):

@@ -1,5 +1,6 @@
 """Named querysets for pages. A publisher's view loads an offer through offers.access."""
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
@@ -7,6 +8,7 @@ from django.db.models.functions import Coalesce, Lower
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import REVIEWER_ROLES
 from offers.models import (
     Check,
     CheckStatus,
@@ -40,6 +42,17 @@ def get_offer_for_review(user, pk):
     return get_object_or_404(queryset, pk=pk)
 
 
+def reviewers_for(offer):
+    """Who may take the offer on: active reviewers and admins outside its organisation, by
+    address."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, role__in=REVIEWER_ROLES)
+        .exclude(memberships__organisation_id=offer.organisation_id)
+        .order_by("email")
+    )
+
+
 def ensure_reviewer(user):
     if not (user.is_authenticated and user.is_reviewer):
         raise PermissionDenied
@@ -50,9 +63,9 @@ def timeline(offer, *, with_assignments=True):
     queries however long the history. Publishers do not see who took the offer on."""
     events = OfferEvent.objects.filter(offer=offer)
     if not with_assignments:
-        events = events.exclude(kind=EventKind.ASSIGNED)
+        events = events.exclude(kind__in=(EventKind.ASSIGNED, EventKind.UNASSIGNED))
     return (
-        events.select_related("actor", "api_key")
+        events.select_related("actor", "api_key", "assignee")
         .prefetch_related("reasons")
         .order_by("-created_at", "-pk")
     )
@@ -79,8 +92,15 @@ QUEUE_ORDER = {
     "oldest": ("submitted_at", "pk"),
     "newest": ("-submitted_at", "-pk"),
     "app_name": (Lower("app_name"), "pk"),
+    "-app_name": (Lower("app_name").desc(), "-pk"),
+    "publisher": (Lower("organisation__company_name"), "pk"),
+    "-publisher": (Lower("organisation__company_name").desc(), "-pk"),
+    "reviewer": (models.F("assigned_to__email").asc(nulls_last=True), "pk"),
+    "-reviewer": (models.F("assigned_to__email").desc(nulls_last=True), "-pk"),
     "updated": ("-updated_at", "-pk"),
 }
+# Who has an offer, for the queue's filter: the reviewer looking, or nobody.
+ASSIGNED_TO_ME, UNASSIGNED = "me", "none"
 QUEUE_SEARCH_FIELDS = (
     "app_name",
     "organisation__company_name",
@@ -127,30 +147,39 @@ def check_outcome():
     return Coalesce(Subquery(speaker), Value(CheckOutcome.NONE), output_field=models.CharField())
 
 
-def review_queue(*, statuses=UNDECIDED_STATUSES, outcome="", search="", sort="oldest"):
+def review_queue(
+    *, statuses=UNDECIDED_STATUSES, outcome="", search="", sort="oldest", assigned="", user=None
+):
     """The reviewers' queue: offers in these states, filtered and sorted, each with its
     organisation, the member who started it, its assigned reviewer and `check_outcome` (a
-    CheckOutcome value) in the one query."""
+    CheckOutcome value) in the one query. `assigned` is ASSIGNED_TO_ME (`user`'s), UNASSIGNED
+    or empty for anyone's."""
     queryset = offers_for_review().filter(status__in=statuses)
     return (
-        _queue_filtered(queryset, outcome=outcome, search=search)
+        _queue_filtered(queryset, outcome=outcome, search=search, assigned=assigned, user=user)
         .annotate(check_outcome=check_outcome())
         .select_related("organisation", "created_by", "api_key", "assigned_to")
         .order_by(*QUEUE_ORDER[sort])
     )
 
 
-def review_queue_counts(*, outcome="", search=""):
-    """{status: offers} for every reviewable status, under the same check outcome and search
-    as the queue: one grouped query."""
-    rows = _queue_filtered(offers_for_review(), outcome=outcome, search=search)
+def review_queue_counts(*, outcome="", search="", assigned="", user=None):
+    """{status: offers} for every reviewable status, under the same check outcome, search and
+    assignment as the queue: one grouped query."""
+    rows = _queue_filtered(
+        offers_for_review(), outcome=outcome, search=search, assigned=assigned, user=user
+    )
     # COUNT(*), not COUNT(id): PostgreSQL then counts from the status index alone, five times
     # faster with 10,000 offers than reading every row for its id.
     found = dict(rows.values_list("status").annotate(offers=Count("*")).order_by())
     return {status: found.get(status, 0) for status in REVIEWABLE_STATUSES}
 
 
-def _queue_filtered(queryset, *, outcome, search):
+def _queue_filtered(queryset, *, outcome, search, assigned="", user=None):
+    if assigned == ASSIGNED_TO_ME:
+        queryset = queryset.filter(assigned_to=user)
+    elif assigned == UNASSIGNED:
+        queryset = queryset.filter(assigned_to=None)
     if outcome:
         # alias(), not annotate(): the count per state must not group by the outcome too.
         queryset = queryset.alias(outcome=check_outcome()).filter(outcome=outcome)

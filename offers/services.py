@@ -159,7 +159,9 @@ def _replace_logos(offer, uploads):
     for slot_key, upload in uploads.items():
         old = Logo.objects.filter(offer=offer, slot=slot_key).first()
         if old is not None:
-            logos.delete_files_after_commit(old)
+            # A submitted revision may show the old logo beside its replacement: its clean
+            # copy stays. The upload itself goes: it was only ever read by the checks.
+            logos.delete_files_after_commit(old, keep=logos.copies_kept_for(offer))
             old.delete()
         stored[slot_key] = logos.store(offer, offer.requirements.slot(slot_key), upload)
     return stored
@@ -259,8 +261,13 @@ def snapshot_answers(offer):
         for field in step.offer_fields.values()
     }
     answers.update(organisation_services.details_initial(offer.organisation))
+    stored = list(offer.logos.all())
     # A new upload always gets a new random name, so the names say whether a logo changed.
-    answers["logos"] = {logo.slot: logo.image.name for logo in offer.logos.all()}
+    answers["logos"] = {logo.slot: logo.image.name for logo in stored}
+    # And the copy a reviewer is shown: kept while the revision is (offers.logos).
+    answers[logos.COPIES_KEY] = {
+        logo.slot: logo.clean_image.name for logo in stored if logo.clean_image
+    }
     return answers
 
 
@@ -321,7 +328,12 @@ def is_member(user, offer):
 def _changed_since_submitted(offer):
     """Whether the answers differ from the snapshot of the revision under review."""
     submitted = offer.revisions.filter(number=offer.revision).first()
-    return submitted is not None and submitted.answers != snapshot_answers(offer)
+    if submitted is None:
+        return False
+    now = snapshot_answers(offer)
+    # Only what the snapshot recorded: one taken before snapshots kept more (logo_copies) has
+    # nothing to compare those with, and its logos' names say whether a logo changed.
+    return any(now.get(key) != value for key, value in submitted.answers.items())
 
 
 def _refused(message, offer):
@@ -342,27 +354,61 @@ def withdraw(offer, *, actor, reason="", api_key=None):
     return event
 
 
-def assign(offer, *, reviewer):
-    """The reviewer takes the offer on (from whoever had it). Recorded in the audit."""
+def assign(offer, *, reviewer, by=None):
+    """Give the offer to `reviewer`, from whoever had it; `by` is the reviewer who does it
+    (the reviewer themself when None). Recorded in the audit; None when nothing changed."""
+    by = by or reviewer
     with transaction.atomic():
         locked = _locked(offer.pk)
-        if not workflow.is_undecided(locked):
-            raise _refused(
-                _("Only an offer still under way can be assigned; it is “%(status)s”."), locked
+        _ensure_assignable(locked)
+        if not reviewer.is_reviewer:
+            raise workflow.DecisionRefused(_("Only a reviewer can take an offer on."))
+        if is_member(reviewer, locked):
+            raise workflow.DecisionRefused(
+                _(
+                    "%(email)s belongs to the organisation of this offer, so another reviewer "
+                    "must take it on."
+                )
+                % {"email": reviewer.email}
             )
         if locked.assigned_to_id == reviewer.pk:
             return None
         Offer.objects.filter(pk=locked.pk).update(assigned_to=reviewer)
-        event = OfferEvent.objects.create(
-            offer=locked,
-            kind=EventKind.ASSIGNED,
-            actor=reviewer,
-            from_status=locked.status,
-            to_status=locked.status,
-            revision=locked.revision,
-        )
+        event = _assignment_event(locked, EventKind.ASSIGNED, by, reviewer)
     offer.assigned_to = reviewer
     return event
+
+
+def unassign(offer, *, by):
+    """Nobody has the offer any more: it is back among the unassigned. None if nobody had it."""
+    with transaction.atomic():
+        locked = _locked(offer.pk)
+        _ensure_assignable(locked)
+        if locked.assigned_to_id is None:
+            return None
+        Offer.objects.filter(pk=locked.pk).update(assigned_to=None)
+        event = _assignment_event(locked, EventKind.UNASSIGNED, by, locked.assigned_to)
+    offer.assigned_to = None
+    return event
+
+
+def _ensure_assignable(offer):
+    if not workflow.is_undecided(offer):
+        raise _refused(
+            _("Only an offer still under way can be assigned; it is “%(status)s”."), offer
+        )
+
+
+def _assignment_event(offer, kind, by, assignee):
+    return OfferEvent.objects.create(
+        offer=offer,
+        kind=kind,
+        actor=by,
+        assignee=assignee,
+        from_status=offer.status,
+        to_status=offer.status,
+        revision=offer.revision,
+    )
 
 
 def rerun_checks(offer, *, reviewer):

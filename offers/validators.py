@@ -2,12 +2,15 @@
 
 import warnings
 from contextlib import contextmanager
+from dataclasses import dataclass
 from html.parser import HTMLParser
 
 import bleach
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, pgettext
 from PIL import Image, UnidentifiedImageError
 
 # Code points used for emoji and pictographs (and the joiners that build them), so that an
@@ -47,6 +50,121 @@ def validate_app_name(value):
 def sanitize_description(raw_html, allowed_tags):
     """What will be published: only the allowed tags, no attributes, everything else stripped."""
     return bleach.clean(raw_html, tags=allowed_tags, attributes={}, strip=True).strip()
+
+
+@dataclass(frozen=True)
+class RemovedMarkup:
+    """What sanitising takes out of a description: element and attribute names, each once, in
+    the order they first appear, and how many comments."""
+
+    elements: tuple[str, ...] = ()
+    attributes: tuple[str, ...] = ()
+    comments: int = 0
+
+    def __bool__(self):
+        return bool(self.elements or self.attributes or self.comments)
+
+
+class _MarkupLister(HTMLParser):
+    # bleach drops a disallowed <script> or <style> tag before its content is parsed, so the
+    # tags inside are stripped as markup too; read them the same way, not as raw text.
+    CDATA_CONTENT_ELEMENTS = ()
+
+    def __init__(self, allowed_tags):
+        super().__init__(convert_charrefs=True)
+        self.allowed_tags = allowed_tags
+        self.elements, self.attributes = {}, {}  # dicts: first-seen order, each name once
+        self.comments = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in self.allowed_tags:
+            # Its attributes go with it: naming them too would only repeat the element.
+            self.elements.setdefault(tag)
+            return
+        for name, _value in attrs:
+            self.attributes.setdefault(name)
+
+    def handle_endtag(self, tag):
+        if tag not in self.allowed_tags:
+            self.elements.setdefault(tag)
+
+    def handle_comment(self, data):
+        self.comments += 1
+
+
+def removed_markup(raw_html, allowed_tags):
+    """What sanitize_description(raw_html, allowed_tags) takes out: every element whose tag is
+    not allowed, every attribute of a kept element (none is allowed) and every comment."""
+    lister = _MarkupLister(allowed_tags)
+    lister.feed(raw_html)
+    lister.close()
+    return RemovedMarkup(tuple(lister.elements), tuple(lister.attributes), lister.comments)
+
+
+def describe_removed_markup(removed):
+    """One sentence for the publisher, such as "The script element and the onerror attribute
+    were removed from the description."; empty when nothing was removed."""
+    if not removed:
+        return ""
+    count = len(removed.elements) + len(removed.attributes) + removed.comments
+    sentence = ngettext(
+        "%(removed)s was removed from the description.",
+        "%(removed)s were removed from the description.",
+        count,
+    ) % {"removed": _kinds(_removed_parts(removed))}
+    # The parts are written in lower case ("the script element"), as they read inside the
+    # sentence; in English and Dutch the sentence starts with one.
+    return capfirst(sentence)
+
+
+def _removed_parts(removed):
+    elements, attributes, comments = removed.elements, removed.attributes, removed.comments
+    parts = []
+    if elements:
+        parts.append(
+            ngettext("the %(names)s element", "the %(names)s elements", len(elements))
+            % {"names": _names(elements)}
+        )
+    if attributes:
+        parts.append(
+            ngettext("the %(names)s attribute", "the %(names)s attributes", len(attributes))
+            % {"names": _names(attributes)}
+        )
+    if comments:
+        parts.append(
+            ngettext("%(count)s comment", "%(count)s comments", comments) % {"count": comments}
+        )
+    return parts
+
+
+# A list of names and a list of kinds are joined by separate strings: Chinese spaces the
+# Latin names ("script 和 img") and joins kinds otherwise ("script 元素，以及 onerror 屬性").
+def _names(names):
+    """Names as a list: "script and img", "a, iframe and img"."""
+    if len(names) == 1:
+        return names[0]
+    # Translators: the last two of the names of removed HTML elements or attributes.
+    return _("%(names)s and %(last_name)s") % {
+        "names": _separated(names[:-1]),
+        "last_name": names[-1],
+    }
+
+
+def _kinds(parts):
+    """Kinds as a list: "the script element and the onclick attribute"."""
+    if len(parts) == 1:
+        return parts[0]
+    # Translators: the last two kinds of removed markup, such as "the script element" and
+    # "the onclick attribute".
+    return _("%(kinds)s and %(last_kind)s") % {
+        "kinds": _separated(parts[:-1]),
+        "last_kind": parts[-1],
+    }
+
+
+def _separated(items):
+    # A context of its own: Django's ", " stays as Django translates it.
+    return pgettext("list", ", ").join(items)
 
 
 class _TextCollector(HTMLParser):

@@ -305,7 +305,15 @@ class OfferWizard(LoginRequiredMixin, NamedUrlWizardView):
             user=self.request.user,
             seen_version=self.seen_version,
         )
+        self._say_what_was_removed(form)
         return super().process_step(form)
+
+    def _say_what_was_removed(self, form):
+        """The saved description is not what was typed when markup was stripped: say so on the
+        page the publisher lands on next."""
+        notice = form.removed_notice() if hasattr(form, "removed_notice") else ""
+        if notice:
+            messages.warning(self.request, notice)
 
     def process_step_files(self, form):
         # Accepted logos are already stored on the offer; formtools needs no copy of them.

@@ -10,9 +10,12 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from offers.checklist import REQUIREMENTS, SECTIONS, answer_label, requirements_changed
+from offers.logos import kept_copies
 from offers.models import Integration, SupportModel, TrialType
+from offers.requirements import LogoSlot
 from offers.templatetags.offer_format import plain_number
 from organisations.models import RegistrationType
+from review.differences import html_text, new_side, old_side, word_diff
 
 CHOICE_LABELS = {
     "registration_type": RegistrationType,
@@ -24,8 +27,12 @@ CHOICE_LABELS = {
 OPTIONAL_ANSWERS = frozenset(
     {"mpn_id", "marketplace_publisher_id", "integrations_other", "trial_days", "test_drive_hours"}
 )
-# Answers too long or too rich to show as "old → new": the page only says they changed.
-RICH_ANSWERS = frozenset({"description_html", "logos"})
+# Long answers, compared word by word: each as the text to compare. The description's
+# markup is left out, so the page never renders either revision's HTML.
+WORD_DIFF_ANSWERS = {"description_html": html_text, "business_process": str}
+# What a revision's logo in one slot is: its clean copy kept, a logo from before revisions
+# kept their copies (offers.services.snapshot_answers), or no logo at all.
+KEPT, NOT_KEPT, NO_LOGO = "kept", "not_kept", "none"
 
 
 @dataclass(frozen=True)
@@ -46,8 +53,26 @@ class ChecklistItem:
 @dataclass(frozen=True)
 class Change:
     label: str
-    before: str | None  # None for a rich answer: only "changed" is said
-    after: str | None
+    before: str
+    after: str
+    by_word: bool = False  # a long answer, compared word by word in `segments`
+    segments: tuple = ()  # (kind, text) pairs of review.differences.word_diff
+    logos: tuple = ()  # a LogoChange for each replaced slot
+
+    @property
+    def before_segments(self):
+        return old_side(self.segments)
+
+    @property
+    def after_segments(self):
+        return new_side(self.segments)
+
+
+@dataclass(frozen=True)
+class LogoChange:
+    slot: LogoSlot
+    before: str  # KEPT, NOT_KEPT or NO_LOGO
+    after: str
 
 
 def checklist(answers, profile):
@@ -152,9 +177,43 @@ def changes(before, after):
 def _change(key, before, after):
     label = answer_label(key)
     if key == "logos":
-        old, new = before.get(key) or {}, after.get(key) or {}
-        slots = sorted(slot for slot in {*old, *new} if old.get(slot) != new.get(slot))
-        return Change(_("Logos replaced: %(slots)s") % {"slots": ", ".join(slots)}, None, None)
-    if key in RICH_ANSWERS:
-        return Change(label, None, None)
+        return _logos_change(label, before, after)
+    if key in WORD_DIFF_ANSWERS:
+        text = WORD_DIFF_ANSWERS[key]
+        old, new = text(before.get(key) or ""), text(after.get(key) or "")
+        return Change(label, old, new, by_word=True, segments=tuple(word_diff(old, new)))
     return Change(label, display(key, before.get(key)), display(key, after.get(key)))
+
+
+def _logos_change(label, before, after):
+    old, new = before.get("logos") or {}, after.get("logos") or {}
+    slots = sorted(
+        (slot for slot in {*old, *new} if old.get(slot) != new.get(slot)), key=_slot_order
+    )
+    return Change(
+        label,
+        display("logos", [slot for slot in slots if slot in old]),
+        display("logos", [slot for slot in slots if slot in new]),
+        logos=tuple(
+            LogoChange(_slot(key), _logo_state(before, key), _logo_state(after, key))
+            for key in slots
+        ),
+    )
+
+
+def _logo_state(answers, slot):
+    if slot not in (answers.get("logos") or {}):
+        return NO_LOGO
+    return KEPT if slot in kept_copies(answers) else NOT_KEPT
+
+
+def _slot(key):
+    # A slot's key is its size (offers.requirements.LogoSlot.key), so an old revision's slot
+    # is known even if no profile asks for it any more.
+    width, _x, height = key.partition("x")
+    return LogoSlot(int(width), int(height))
+
+
+def _slot_order(key):
+    slot = _slot(key)
+    return (slot.width * slot.height, key)

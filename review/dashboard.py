@@ -4,7 +4,13 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from offers.queries import CheckOutcome, review_queue, review_queue_counts
-from review.forms_dashboard import SORT_CHOICES, STATE_CHOICES, STATE_FILTERS, QueueFilterForm
+from review.forms_dashboard import (
+    SORT_CHOICES,
+    SORTABLE_COLUMNS,
+    STATE_CHOICES,
+    STATE_FILTERS,
+    QueueFilterForm,
+)
 from review.permissions import reviewer_required
 
 PER_PAGE = 25
@@ -27,14 +33,15 @@ class CountedPaginator(Paginator):
 def dashboard(request):
     form = QueueFilterForm(request.GET)
     filters = form.filters()
-    counts = review_queue_counts(outcome=filters["outcome"], search=filters["q"])
+    narrowed = {
+        "outcome": filters["outcome"],
+        "search": filters["q"],
+        "assigned": filters["assigned"],
+        "user": request.user,
+    }
+    counts = review_queue_counts(**narrowed)
     states = [(value, label, _offers_in(counts, value)) for value, label in STATE_CHOICES]
-    queue = review_queue(
-        statuses=STATE_FILTERS[filters["state"]],
-        outcome=filters["outcome"],
-        search=filters["q"],
-        sort=filters["sort"],
-    )
+    queue = review_queue(statuses=STATE_FILTERS[filters["state"]], sort=filters["sort"], **narrowed)
     total = _offers_in(counts, filters["state"])
     page = CountedPaginator(queue, PER_PAGE, count=total).get_page(request.GET.get("page"))
     context = {
@@ -45,8 +52,23 @@ def dashboard(request):
         "sort_label": dict(SORT_CHOICES)[filters["sort"]],
         "page": page,
         "rows": [(offer, CheckOutcome(offer.check_outcome)) for offer in page],
+        "columns": _sorting(filters["sort"]),
     }
     return render(request, "review/dashboard.html", context)
+
+
+def _sorting(current):
+    """For each sortable column: the sort its heading links to (the other direction when it
+    is the current one), and its aria-sort ("ascending", "descending", or None: unsorted)."""
+    columns = {}
+    for column, (ascending, descending) in SORTABLE_COLUMNS.items():
+        if current == ascending:
+            columns[column] = {"sort": descending, "aria_sort": "ascending", "ascending": True}
+        elif current == descending:
+            columns[column] = {"sort": ascending, "aria_sort": "descending", "ascending": False}
+        else:
+            columns[column] = {"sort": ascending, "aria_sort": None}
+    return columns
 
 
 def _offers_in(counts, state):

@@ -144,3 +144,23 @@ class DecisionForm(forms.Form):
         if self.cleaned_data["decision"] == OfferStatus.APPROVED:
             return []
         return self.reasons.reasons()
+
+
+class AssignForm(forms.Form):
+    """Who takes the offer on: any reviewer outside its organisation (offers.queries)."""
+
+    reviewer = forms.ModelChoiceField(
+        label=_("Reviewer"),
+        queryset=None,
+        empty_label=None,
+        error_messages={
+            "invalid_choice": _(
+                "That reviewer cannot take this offer on: choose one from the list."
+            ),
+            "required": _("Choose the reviewer who takes this offer on."),
+        },
+    )
+
+    def __init__(self, *args, reviewers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].queryset = reviewers

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from offers.queries import CheckOutcome
+from offers.queries import ASSIGNED_TO_ME, UNASSIGNED, CheckOutcome
 from offers.workflow import REVIEWABLE_STATUSES, UNDECIDED_STATUSES
 
 # What each choice of the state filter shows.
@@ -30,15 +30,32 @@ OUTCOME_CHOICES = [
         )
     ),
 ]
+ASSIGNED_CHOICES = [
+    ("", _("Anyone's or nobody's")),
+    (ASSIGNED_TO_ME, _("Assigned to me")),
+    (UNASSIGNED, _("Unassigned")),
+]
 # The keys of offers.queries.QUEUE_ORDER.
 SORT_CHOICES = [
     ("oldest", _("Oldest submission first")),
     ("newest", _("Newest submission first")),
     ("app_name", _("App name, A to Z")),
+    ("-app_name", _("App name, Z to A")),
+    ("publisher", _("Publisher, A to Z")),
+    ("-publisher", _("Publisher, Z to A")),
+    ("reviewer", _("Reviewer, A to Z")),
+    ("-reviewer", _("Reviewer, Z to A")),
     ("updated", _("Last updated first")),
 ]
+# The columns a reviewer sorts by clicking their heading: (ascending, descending) sorts.
+SORTABLE_COLUMNS = {
+    "app_name": ("app_name", "-app_name"),
+    "publisher": ("publisher", "-publisher"),
+    "submitted": ("oldest", "newest"),
+    "reviewer": ("reviewer", "-reviewer"),
+}
 # Used for a parameter that is missing, empty or not valid.
-DEFAULTS = {"state": "open", "outcome": "", "q": "", "sort": "oldest"}
+DEFAULTS = {"state": "open", "assigned": "", "outcome": "", "q": "", "sort": "oldest"}
 SEARCH_MAX_LENGTH = 100
 
 
@@ -59,14 +76,27 @@ class QueueFilterForm(forms.Form):
             )
         },
     )
+    # Chosen in the list of states above the form, which keeps it here unseen.
     state = forms.ChoiceField(
         label=_("State"),
         choices=STATE_CHOICES,
         required=False,
+        widget=forms.HiddenInput,
         error_messages={
             "invalid_choice": _(
                 "“%(value)s” is not a state of the queue, so open offers are shown; "
                 "pick a state from the list."
+            )
+        },
+    )
+    assigned = forms.ChoiceField(
+        label=_("Reviewer"),
+        choices=ASSIGNED_CHOICES,
+        required=False,
+        error_messages={
+            "invalid_choice": _(
+                "“%(value)s” is not a choice of reviewer, so everyone's offers are shown; "
+                "pick one from the list."
             )
         },
     )

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST, require_safe
 from offers import logos, queries, services, workflow
 from offers.models import Check, OfferStatus
 from review import answers
-from review.forms import DecisionForm
+from review.forms import AssignForm, DecisionForm
 from review.permissions import reviewer_required
 
 DECIDED_MESSAGES = {
@@ -39,18 +39,61 @@ def offer_logo(request, pk, slot):
 
 
 @reviewer_required
+@require_safe
+def revision_logo(request, pk, number, slot):
+    """A logo as revision `number` was submitted with it, for "What changed"."""
+    offer = queries.get_offer_for_review(request.user, pk)
+    return logos.serve_revision_copy(offer, number, slot)
+
+
+@reviewer_required
 @require_POST
 def assign(request, pk):
+    """Give the offer to the reviewer chosen, or to the one asking when none is posted."""
     offer = queries.get_offer_for_review(request.user, pk)
+    reviewer = request.user
+    if "reviewer" in request.POST:
+        form = AssignForm(request.POST, reviewers=queries.reviewers_for(offer))
+        if not form.is_valid():
+            messages.error(request, form.errors["reviewer"][0])
+            return redirect("review:offer", pk=offer.pk)
+        reviewer = form.cleaned_data["reviewer"]
     try:
-        event = services.assign(offer, reviewer=request.user)
+        event = services.assign(offer, reviewer=reviewer, by=request.user)
     except workflow.DecisionRefused as refused:
         messages.error(request, refused.message)
     else:
+        messages.add_message(request, *_assigned_message(event, reviewer, request.user))
+    return redirect("review:offer", pk=offer.pk)
+
+
+def _assigned_message(event, reviewer, user):
+    if reviewer.pk == user.pk:
         if event is None:
-            messages.info(request, _("This offer is already assigned to you."))
-        else:
-            messages.success(request, _("This offer is now assigned to you."))
+            return messages.INFO, _("This offer is already assigned to you.")
+        return messages.SUCCESS, _("This offer is now assigned to you.")
+    if event is None:
+        return messages.INFO, _("This offer is already assigned to %(email)s.") % {
+            "email": reviewer.email
+        }
+    return messages.SUCCESS, _("This offer is now assigned to %(email)s.") % {
+        "email": reviewer.email
+    }
+
+
+@reviewer_required
+@require_POST
+def unassign(request, pk):
+    offer = queries.get_offer_for_review(request.user, pk)
+    try:
+        event = services.unassign(offer, by=request.user)
+    except workflow.DecisionRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        if event is not None:
+            messages.success(
+                request, _("Nobody has this offer now: it is back among the unassigned.")
+            )
     return redirect("review:offer", pk=offer.pk)
 
 
@@ -114,7 +157,11 @@ def _render(request, offer, form=None):
         "events": queries.timeline(offer),
         "show_internal": True,
         "is_member": is_member,
-        "can_assign": workflow.is_undecided(offer) and offer.assigned_to_id != request.user.pk,
+        "can_assign": workflow.is_undecided(offer),
+        "assign_form": AssignForm(
+            initial={"reviewer": offer.assigned_to_id or request.user.pk},
+            reviewers=queries.reviewers_for(offer),
+        ),
         "can_rerun": offer.status in workflow.RERUNNABLE_STATUSES,
         "can_decide": offer.awaits_decision and not is_member,
         "can_approve": can_approve,

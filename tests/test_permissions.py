@@ -70,7 +70,9 @@ PAGES = {
     ("get", "review:dashboard"): (LOGIN, *(FORBIDDEN,) * 5, OK, OK),
     ("get", "review:offer"): (LOGIN, *(FORBIDDEN,) * 5, OK, OK),
     ("get", "review:logo"): (LOGIN, *(FORBIDDEN,) * 5, OK, OK),
+    ("get", "review:revision_logo"): (LOGIN, *(FORBIDDEN,) * 5, OK, OK),
     ("post", "review:assign"): (LOGIN, *(FORBIDDEN,) * 5, DONE, DONE),
+    ("post", "review:unassign"): (LOGIN, *(FORBIDDEN,) * 5, DONE, DONE),
     ("post", "review:decide"): (LOGIN, *(FORBIDDEN,) * 5, DONE, DONE),
     ("post", "review:rerun_checks"): (LOGIN, *(FORBIDDEN,) * 5, DONE, DONE),
     # Each person's own account: django-allauth's pages and ours. Nobody reaches another's.
@@ -134,6 +136,7 @@ def _url(name, offer):
     kwargs = {
         "offers:logo": {"pk": offer.pk, "slot": "40x40"},
         "review:logo": {"pk": offer.pk, "slot": "40x40"},
+        "review:revision_logo": {"pk": offer.pk, "number": 1, "slot": "40x40"},
         "offers:wizard": {"pk": offer.pk, "step": "technical"},
     }.get(name, {"pk": offer.pk})
     if name in ("review:dashboard", "offers:list", "offers:new", "healthz", "readyz"):

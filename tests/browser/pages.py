@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -15,7 +16,14 @@ from playwright.sync_api import expect
 from accounts.models import Role
 from offers import services, workflow
 from offers.models import Check, CheckStatus, OfferRevision, OfferStatus
-from tests.factories import OfferFactory, UserFactory, organisation_of, publisher, submitted_offer
+from tests.factories import (
+    OfferFactory,
+    UserFactory,
+    organisation_of,
+    png_bytes,
+    publisher,
+    submitted_offer,
+)
 from webhooks import services as webhooks
 from webhooks.models import Delivery, DeliveryStatus, Endpoint, EventType, StopReason
 
@@ -128,7 +136,13 @@ def _resubmitted(publisher, reviewer):
         offer, OfferStatus.CHANGES_REQUESTED, reviewer=reviewer, reasons=[UPTIME_REASON]
     )
     offer.uptime_percent = Decimal("99.99")
-    offer.save(update_fields=["uptime_percent"])
+    offer.description_html = "<p>Schedules <strong>field</strong> crews by the hour.</p>"
+    offer.business_process = "Dispatchers plan the week.\nCrews report back each evening."
+    offer.save(update_fields=["uptime_percent", "description_html", "business_process"])
+    # A new logo, so that "What changed" shows the old one beside it.
+    services.store_logos(
+        offer, {"90x90": SimpleUploadedFile("new.png", png_bytes(90, 90, (200, 10, 10, 255)))}
+    )
     workflow.transition(offer, OfferStatus.SUBMITTED, actor=publisher)
     OfferRevision.objects.create(
         offer=offer, number=offer.revision, answers=services.snapshot_answers(offer)

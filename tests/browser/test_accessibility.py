@@ -167,7 +167,12 @@ def test_the_review_queue_and_offer_page_have_no_serious_violations(page, seeded
     page.goto("/review/?q=nothing-matches-this")
     audit.check("review queue, empty")
     page.goto(f"/review/offers/{seeded.resubmitted.pk}/")
-    expect(page.get_by_role("region", name="What changed since revision 1")).to_be_visible()
+    changes = page.get_by_role("region", name="What changed since revision 1")
+    expect(changes.get_by_role("columnheader")).to_have_text(["Revision 1", "Revision 2"])
+    # Both logos of the 90 × 90 slot arrive: the replaced one from revision 1's files.
+    for number in (1, 2):
+        logo = changes.get_by_role("img", name=f"90 × 90 logo of revision {number}")
+        expect(logo).to_have_js_property("naturalWidth", 90)
     audit.check("review page: resubmitted, with changes, checks and history")
     page.get_by_role("button", name="Record the decision", exact=True).click()
     assert_errors_are_announced(page)

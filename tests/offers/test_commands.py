@@ -8,8 +8,9 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 
+from offers import services
 from offers.tasks import clean_orphaned_uploads
-from tests.factories import OfferFactory
+from tests.factories import OfferFactory, png_upload, submitted_offer
 
 pytestmark = pytest.mark.django_db
 
@@ -61,4 +62,21 @@ def test_a_served_clean_copy_is_never_taken_for_an_orphan(alice):
 
     call_command("clean_orphaned_uploads")
 
+    assert all(default_storage.exists(logo.clean_image.name) for logo in offer.logos.all())
+
+
+def test_a_replaced_logo_that_a_submitted_revision_shows_is_never_taken_for_an_orphan(
+    alice, reviewer, django_capture_on_commit_callbacks
+):
+    offer = submitted_offer(alice)
+    services.decide(offer, "changes_requested", reviewer=reviewer, reasons=[("logos", "Blurry.")])
+    replaced = offer.logos.get(slot="90x90")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.store_logos(offer, {"90x90": png_upload(90, 90)})
+    _age_all_files(hours=48)
+
+    call_command("clean_orphaned_uploads")
+
+    # Revision 1 shows it beside its replacement on the reviewer's page.
+    assert default_storage.exists(replaced.clean_image.name) is True
     assert all(default_storage.exists(logo.clean_image.name) for logo in offer.logos.all())

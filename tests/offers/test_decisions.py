@@ -239,3 +239,16 @@ def test_checks_do_not_run_again_on_answers_the_publisher_is_still_editing(alice
     offer.refresh_from_db()
     assert (offer.status, offer.is_editable) == (OfferStatus.CHANGES_NEEDED, True)
     assert Check.objects.filter(offer=offer, status=CheckStatus.FAILED).count() == 7
+
+
+def test_the_checks_run_again_for_a_revision_snapshotted_before_logo_copies_were_kept(
+    reviewer, in_review
+):
+    revision = in_review.revisions.get(number=in_review.revision)
+    revision.answers.pop("logo_copies")
+    revision.save(update_fields=["answers"])
+
+    services.rerun_checks(in_review, reviewer=reviewer)
+
+    in_review.refresh_from_db()
+    assert in_review.status == OfferStatus.VALIDATING

@@ -11,8 +11,11 @@ from PIL import Image
 
 from offers.requirements import get_profile
 from offers.validators import (
+    RemovedMarkup,
+    describe_removed_markup,
     description_text_length,
     inspect_logo,
+    removed_markup,
     sanitize_description,
     validate_app_name,
 )
@@ -136,3 +139,83 @@ def test_only_the_allowed_tags_survive_sanitising():
 
 def test_text_length_counts_what_a_reader_sees():
     assert description_text_length("<p>A &amp; B</p><br><strong>C</strong>") == 6
+
+
+def removed_from(raw):
+    return removed_markup(raw, PROFILE.description_allowed_tags)
+
+
+def test_stripped_elements_and_attributes_are_named_once_in_the_order_they_appear():
+    raw = (
+        "<p onclick=x>Hi</p><script>alert(1)</script><img src=x onerror=y>"
+        '<p onclick=z style="color:red">again</p><script>alert(2)</script>'
+    )
+
+    assert removed_from(raw) == RemovedMarkup(
+        elements=("script", "img"), attributes=("onclick", "style")
+    )
+
+
+def test_the_attributes_of_a_stripped_element_go_unnamed_with_it():
+    assert removed_from("<p>Hi<img src=x onerror=y></p>") == RemovedMarkup(elements=("img",))
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "<h2>Title</h2><p>Hi <b>bold</b> and <em>now</em><br></p><ul><li>one</li></ul>",
+        "Plain text, with a < b & c.",
+    ],
+)
+def test_markup_that_is_allowed_reports_nothing_removed(raw):
+    removed = removed_from(raw)
+
+    assert removed == RemovedMarkup()
+    assert not removed
+    assert describe_removed_markup(removed) == ""
+
+
+def test_markup_inside_a_stripped_script_is_named_as_bleach_strips_it():
+    raw = "<script><p onclick=x>a</p></script>"
+
+    assert sanitize_description(raw, PROFILE.description_allowed_tags) == "<p>a</p>"
+    assert removed_from(raw) == RemovedMarkup(elements=("script",), attributes=("onclick",))
+
+
+def test_comments_and_javascript_links_count_as_removed():
+    raw = '<p>Hi<!-- draft note --></p><a href="javascript:alert(1)">go</a><!-- another -->'
+
+    assert removed_from(raw) == RemovedMarkup(elements=("a",), comments=2)
+
+
+def test_tag_and_attribute_names_are_reported_in_lower_case_as_bleach_reads_them():
+    assert removed_from("<P ONCLICK=x>Hi</P><SCRIPT>x</SCRIPT>") == RemovedMarkup(
+        elements=("script",), attributes=("onclick",)
+    )
+
+
+@pytest.mark.parametrize(
+    ("removed", "sentence"),
+    [
+        (
+            RemovedMarkup(elements=("script",), attributes=("onerror",)),
+            "The script element and the onerror attribute were removed from the description.",
+        ),
+        (
+            RemovedMarkup(elements=("iframe",)),
+            "The iframe element was removed from the description.",
+        ),
+        (
+            RemovedMarkup(attributes=("onclick", "onerror")),
+            "The onclick and onerror attributes were removed from the description.",
+        ),
+        (
+            RemovedMarkup(elements=("a", "iframe", "img"), attributes=("style",), comments=2),
+            "The a, iframe and img elements, the style attribute and 2 comments were removed "
+            "from the description.",
+        ),
+        (RemovedMarkup(comments=1), "1 comment was removed from the description."),
+    ],
+)
+def test_the_sentence_names_each_kind_of_removed_markup(removed, sentence):
+    assert describe_removed_markup(removed) == sentence

@@ -5,8 +5,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.urls import reverse
 
+from accounts.models import Role
 from offers.models import Check, CheckStatus, Offer, OfferStatus
-from tests.factories import OfferFactory, organisation_of, publisher, submitted_offer
+from tests.factories import OfferFactory, UserFactory, organisation_of, publisher, submitted_offer
 
 pytestmark = pytest.mark.django_db
 
@@ -460,3 +461,77 @@ def test_the_query_count_does_not_grow_with_the_offers(
         assert len(listed(reviewer_client.get(URL))) == 25
     with django_assert_num_queries(QUEUE_QUERIES):
         assert len(listed(reviewer_client.get(URL, {"q": "Offer", "outcome": "passed"}))) == 25
+
+
+# --- who has it ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def three_reviewers_offers(reviewer):
+    other = UserFactory(email="erin@example.com", role=Role.REVIEWER)
+    mine = queued("Mine", hour=0)
+    theirs = queued("Theirs", hour=1)
+    queued("Nobody's", hour=2)
+    Offer.objects.filter(pk=mine.pk).update(assigned_to=reviewer)
+    Offer.objects.filter(pk=theirs.pk).update(assigned_to=other)
+
+
+@pytest.mark.parametrize(
+    ("assigned", "names"),
+    [
+        ("", ["Mine", "Theirs", "Nobody's"]),
+        ("me", ["Mine"]),
+        ("none", ["Nobody's"]),
+    ],
+)
+def test_the_reviewer_filter_shows_mine_or_the_unassigned(
+    reviewer_client, three_reviewers_offers, assigned, names
+):
+    response = reviewer_client.get(URL, {"assigned": assigned})
+
+    assert listed(response) == names
+    assert counts(response)["in_review"] == len(names)
+
+
+def test_the_state_is_chosen_in_one_place_and_the_form_keeps_it(reviewer_client):
+    queued("Route Planner")
+
+    html = reviewer_client.get(URL, {"state": "in_review"}).content.decode()
+
+    assert '<select name="state"' not in html
+    assert '<input type="hidden" name="state" value="in_review">' in html
+
+
+@pytest.mark.parametrize(
+    ("sort", "names"),
+    [
+        ("-app_name", ["Cherry", "banana", "apple"]),
+        ("publisher", ["apple", "Cherry", "banana"]),
+        ("-publisher", ["banana", "Cherry", "apple"]),
+        ("reviewer", ["Cherry", "banana", "apple"]),
+        ("-reviewer", ["banana", "Cherry", "apple"]),
+    ],
+)
+def test_the_queue_sorts_by_publisher_and_reviewer_both_ways(
+    reviewer_client, reviewer, sort, names
+):
+    erin = UserFactory(email="erin@example.com", role=Role.REVIEWER)
+    queued("banana", hour=0, owner=publisher("b@x.test", company_name="Zeta Apps"))
+    cherry = queued("Cherry", hour=1, owner=publisher("c@x.test", company_name="Mu Apps"))
+    apple = queued("apple", hour=2, owner=publisher("a@x.test", company_name="Alpha Apps"))
+    Offer.objects.filter(pk=cherry.pk).update(assigned_to=reviewer)  # carol@
+    Offer.objects.filter(pk=apple.pk).update(assigned_to=None)
+    Offer.objects.exclude(pk__in=(cherry.pk, apple.pk)).update(assigned_to=erin)
+
+    assert listed(reviewer_client.get(URL, {"sort": sort})) == names
+
+
+def test_a_column_heading_sorts_and_says_how_it_is_sorted(reviewer_client):
+    queued("Route Planner")
+
+    html = reviewer_client.get(URL, {"sort": "app_name"}).content.decode()
+
+    assert (
+        '<th scope="col" aria-sort="ascending"><a href="?sort=-app_name" class="sort-link">' in html
+    )
+    assert '<th scope="col"><a href="?sort=publisher" class="sort-link">Publisher' in html

@@ -22,7 +22,7 @@ from offers.models import (
     OfferStatus,
     ReviewReason,
 )
-from tests.factories import UserFactory, png_bytes, submitted_offer
+from tests.factories import MembershipFactory, UserFactory, png_bytes, submitted_offer
 from tests.local_site import allow_checks_to_reach, serve
 
 pytestmark = pytest.mark.django_db
@@ -89,6 +89,7 @@ def insider_client(client, insider):
 REVIEW_REQUESTS = [
     ("get", "offer", {}),
     ("get", "logo", {"slot": "40x40"}),
+    ("get", "revision_logo", {"number": 1, "slot": "40x40"}),
     ("post", "assign", {}),
     ("post", "decide", {}),
     ("post", "rerun_checks", {}),
@@ -380,10 +381,11 @@ def test_what_changed_since_the_previous_revision(reviewer_client, alice, review
         for requirement, items in response.context["changes"]
     ] == [
         ("uptime", [("Uptime commitment", "99.95%", "99.99%")]),
-        ("logos", [("Logos replaced: 90x90", None, None)]),
+        ("logos", [("Logos", "90x90", "90x90")]),
     ]
     assert "What changed since revision 1" in html
-    assert "Uptime commitment: <del>99.95%</del>" in html and "<ins>99.99%</ins>" in html
+    # Side by side (tests/review/test_revision_differences.py has the rest).
+    assert "<td><del>99.95%</del></td><td><ins>99.99%</ins></td>" in html
 
 
 def test_while_the_publisher_edits_the_page_shows_the_answers_as_submitted(
@@ -438,7 +440,8 @@ def test_the_page_query_count_does_not_grow_with_events_and_reasons(
     history(large, 10)
 
     assert count(large) == count(small)
-    assert count(small) <= 12
+    # 13 since the page lists the reviewers the offer can be assigned to.
+    assert count(small) <= 13
 
 
 # Assigning and checking again ----------------------------------------------------------------
@@ -454,7 +457,8 @@ def test_a_reviewer_assigns_the_offer_to_themself(insider_client, insider, in_re
     assert (event.kind, event.actor) == (EventKind.ASSIGNED, insider)
     html = insider_client.get(url("offer", in_review)).content.decode()
     assert "Assigned to you." in html
-    assert f'action="{url("assign", in_review)}"' not in html
+    # Another reviewer can still be chosen, but "Assign to me" has nothing left to do.
+    assert "Assign to me</button>" not in html
 
 
 def test_assigning_twice_records_one_event(reviewer_client, in_review):
@@ -791,3 +795,56 @@ def test_reviewers_see_internal_notes_and_names_in_the_history(
     assert '<strong class="timeline__who">dave@example.com</strong>' in html
     assert "Took the offer on for review." in html
     assert f"<li><strong>An uptime of at least 99.9%</strong>: {UPTIME[1]}</li>" in html
+
+
+def test_a_reviewer_assigns_the_offer_to_another_reviewer(reviewer_client, reviewer, in_review):
+    other = UserFactory(email="erin@example.com", role=Role.REVIEWER)
+
+    response = reviewer_client.post(url("assign", in_review), {"reviewer": other.pk})
+
+    assert response.status_code == 302
+    in_review.refresh_from_db()
+    assert in_review.assigned_to == other
+    event = in_review.events.get(kind=EventKind.ASSIGNED)
+    assert (event.actor, event.assignee) == (reviewer, other)
+    page = reviewer_client.get(url("offer", in_review)).content.decode()
+    assert "This offer is now assigned to erin@example.com." in page
+    assert "Assigned the offer to erin@example.com." in page
+
+
+def test_a_publisher_cannot_be_chosen_as_the_reviewer(reviewer_client, alice, in_review):
+    response = reviewer_client.post(url("assign", in_review), {"reviewer": alice.pk}, follow=True)
+
+    in_review.refresh_from_db()
+    assert in_review.assigned_to is None
+    assert "That reviewer cannot take this offer on: choose one from the list." in (
+        response.content.decode()
+    )
+
+
+def test_a_reviewer_in_the_offers_organisation_is_not_offered(reviewer_client, in_review):
+    insider = UserFactory(email="inside@example.com", role=Role.REVIEWER)
+    MembershipFactory(user=insider, organisation=in_review.organisation, role="viewer")
+
+    page = reviewer_client.get(url("offer", in_review)).content.decode()
+    refused = reviewer_client.post(url("assign", in_review), {"reviewer": insider.pk})
+
+    assert "inside@example.com</option>" not in page
+    assert refused.status_code == 302
+    in_review.refresh_from_db()
+    assert in_review.assigned_to is None
+
+
+def test_an_assigned_offer_is_unassigned_and_the_history_says_from_whom(
+    reviewer_client, reviewer, in_review
+):
+    other = UserFactory(email="erin@example.com", role=Role.REVIEWER)
+    services.assign(in_review, reviewer=other, by=reviewer)
+
+    response = reviewer_client.post(url("unassign", in_review), follow=True)
+
+    in_review.refresh_from_db()
+    assert in_review.assigned_to is None
+    page = response.content.decode()
+    assert "Nobody has this offer now: it is back among the unassigned." in page
+    assert "Took the offer from erin@example.com: nobody has it now." in page
