@@ -63,16 +63,22 @@ gettext:
 	  else echo "GNU gettext is missing (apt-get install gettext): it compiles the translations." >&2; exit 1; fi; \
 	fi
 
-# npm installs the test-only JavaScript (axe-core): install it when we can, like gettext.
+# npm installs the JavaScript: htmx for the pages, axe-core for the browser tests. Install npm
+# when we can, like gettext.
 npm:
 	@if ! command -v npm >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm) >/dev/null; \
-	  else echo "npm is missing (apt-get install npm): it installs axe-core for the browser tests." >&2; exit 1; fi; \
+	  else echo "npm is missing (apt-get install npm): it installs htmx and axe-core." >&2; exit 1; fi; \
 	fi
 
+# htmx is served from our own static files: copied here from the version package-lock.json pins,
+# and kept in git, so that `make run` and the image's collectstatic need no npm. The copy follows
+# every change of the lock; tests/offers/test_live.py fails if the two differ.
+HTMX := static/vendor/htmx.min.js
 $(NODE_STAMP): package.json package-lock.json | npm
 	npm ci --no-audit --no-fund
+	mkdir -p $(dir $(HTMX)) && cp node_modules/htmx.org/dist/htmx.min.js $(HTMX)
 	touch $@
 
 messages: $(MO_FILES)

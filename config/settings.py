@@ -7,6 +7,7 @@ database of its own), AWS_STORAGE_BUCKET_NAME an object store for uploads.
 
 from pathlib import Path
 
+from celery.schedules import crontab
 from csp import constants as csp
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -74,6 +75,7 @@ MIDDLEWARE = [
     "django_structlog.middlewares.RequestMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -362,7 +364,20 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-notifications": {"task": "offers.tasks.sweep_notifications", "schedule": 60.0},
     "forget-idempotency-keys": {"task": "api.tasks.forget_idempotency_keys", "schedule": 3600.0},
     "sweep-webhook-deliveries": {"task": "webhooks.tasks.sweep_deliveries", "schedule": 60.0},
+    # Every day at 07:00 UTC (Celery follows TIME_ZONE), before the working day in Europe.
+    "send-review-reminders": {
+        "task": "review.tasks.send_review_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
+
+# The review clock (review/clock.py): an offer waiting for a reviewer longer than this many
+# business days (Monday to Friday) is overdue, marked in the queue and in the daily reminders.
+REVIEW_TARGET_BUSINESS_DAYS = env_int("REVIEW_TARGET_BUSINESS_DAYS", 5)
+if REVIEW_TARGET_BUSINESS_DAYS < 0:
+    raise ImproperlyConfigured(
+        f"REVIEW_TARGET_BUSINESS_DAYS={REVIEW_TARGET_BUSINESS_DAYS}: use 0 or more business days."
+    )
 
 # Background checks of a submitted offer.
 CHECK_MAX_ATTEMPTS = env_int("CHECK_MAX_ATTEMPTS", 4)

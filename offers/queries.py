@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Lower
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +19,12 @@ from offers.models import (
     OfferStatus,
     ReviewReason,
 )
-from offers.workflow import REVIEWABLE_STATUSES, UNDECIDED_STATUSES
+from offers.workflow import (
+    CHECKING_STATUSES,
+    DECISIONS,
+    REVIEWABLE_STATUSES,
+    UNDECIDED_STATUSES,
+)
 
 
 def offers_of(organisation):
@@ -101,6 +106,9 @@ QUEUE_ORDER = {
 }
 # Who has an offer, for the queue's filter: the reviewer looking, or nobody.
 ASSIGNED_TO_ME, UNASSIGNED = "me", "none"
+# The states in which an offer waits for a reviewer, so the review clock runs (review.clock).
+# Changes needed or requested wait for the publisher: no reviewer can be late with those.
+AWAITING_REVIEW = (*CHECKING_STATUSES, OfferStatus.IN_REVIEW)
 QUEUE_SEARCH_FIELDS = (
     "app_name",
     "organisation__company_name",
@@ -148,26 +156,46 @@ def check_outcome():
 
 
 def review_queue(
-    *, statuses=UNDECIDED_STATUSES, outcome="", search="", sort="oldest", assigned="", user=None
+    *,
+    statuses=UNDECIDED_STATUSES,
+    outcome="",
+    search="",
+    sort="oldest",
+    assigned="",
+    user=None,
+    overdue_before=None,
 ):
     """The reviewers' queue: offers in these states, filtered and sorted, each with its
     organisation, the member who started it, its assigned reviewer and `check_outcome` (a
     CheckOutcome value) in the one query. `assigned` is ASSIGNED_TO_ME (`user`'s), UNASSIGNED
-    or empty for anyone's."""
+    or empty for anyone's; with `overdue_before` (review.clock), only the offers awaiting
+    review that were submitted before it."""
     queryset = offers_for_review().filter(status__in=statuses)
+    filtered = _queue_filtered(
+        queryset,
+        outcome=outcome,
+        search=search,
+        assigned=assigned,
+        user=user,
+        overdue_before=overdue_before,
+    )
     return (
-        _queue_filtered(queryset, outcome=outcome, search=search, assigned=assigned, user=user)
-        .annotate(check_outcome=check_outcome())
+        filtered.annotate(check_outcome=check_outcome())
         .select_related("organisation", "created_by", "api_key", "assigned_to")
         .order_by(*QUEUE_ORDER[sort])
     )
 
 
-def review_queue_counts(*, outcome="", search="", assigned="", user=None):
-    """{status: offers} for every reviewable status, under the same check outcome, search and
-    assignment as the queue: one grouped query."""
+def review_queue_counts(*, outcome="", search="", assigned="", user=None, overdue_before=None):
+    """{status: offers} for every reviewable status, under the same check outcome, search,
+    assignment and lateness as the queue: one grouped query."""
     rows = _queue_filtered(
-        offers_for_review(), outcome=outcome, search=search, assigned=assigned, user=user
+        offers_for_review(),
+        outcome=outcome,
+        search=search,
+        assigned=assigned,
+        user=user,
+        overdue_before=overdue_before,
     )
     # COUNT(*), not COUNT(id): PostgreSQL then counts from the status index alone, five times
     # faster with 10,000 offers than reading every row for its id.
@@ -175,7 +203,10 @@ def review_queue_counts(*, outcome="", search="", assigned="", user=None):
     return {status: found.get(status, 0) for status in REVIEWABLE_STATUSES}
 
 
-def _queue_filtered(queryset, *, outcome, search, assigned="", user=None):
+def _queue_filtered(queryset, *, outcome, search, assigned="", user=None, overdue_before=None):
+    if overdue_before is not None:
+        # A range of the (status, submitted_at) index for each state: no per-row arithmetic.
+        queryset = queryset.filter(status__in=AWAITING_REVIEW, submitted_at__lt=overdue_before)
     if assigned == ASSIGNED_TO_ME:
         queryset = queryset.filter(assigned_to=user)
     elif assigned == UNASSIGNED:
@@ -187,6 +218,18 @@ def _queue_filtered(queryset, *, outcome, search, assigned="", user=None):
         fields = [(f"{field}__icontains", search) for field in QUEUE_SEARCH_FIELDS]
         queryset = queryset.filter(Q(*fields, _connector=Q.OR))
     return queryset
+
+
+def with_decisions(queryset):
+    """The offers, each with `decisions`: the reviewers' decisions on it, newest first, with
+    their reasons. Two more queries for the whole list (or for each chunk of an iterator()),
+    however many offers and decisions: a few decisions an offer, one per revision at most."""
+    decisions = (
+        OfferEvent.objects.filter(kind=EventKind.STATUS, to_status__in=DECISIONS)
+        .prefetch_related("reasons")
+        .order_by("-created_at", "-pk")
+    )
+    return queryset.prefetch_related(Prefetch("events", queryset=decisions, to_attr="decisions"))
 
 
 # How much news "My offers" shows.

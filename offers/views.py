@@ -7,12 +7,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from formtools.wizard.storage.base import BaseStorage
 from formtools.wizard.views import NamedUrlWizardView
 
 from accounts.forms import read_only
-from offers import access, logos, queries, services, workflow
+from offers import access, live, logos, queries, services, workflow
 from offers.checklist import REQUIREMENTS_BY_KEY
 from offers.forms import PublisherStepForm, WithdrawForm
 from offers.models import Check, CheckKind, Offer, OfferStatus
@@ -124,23 +124,50 @@ def offer_detail(request, pk):
     return _render_detail(request, offer, WithdrawForm())
 
 
+@live.reload_page_when_refused
+@login_required
+@require_safe
+def offer_detail_live(request, pk):
+    """The status page's live region alone, for htmx's polls (offers/live.py)."""
+    offer = access.get_offer(request, pk)
+    checks = Check.objects.current_round(offer)
+    if live.unchanged(request, offer, checks):
+        return live.nothing_new()
+    return render(request, "includes/live_fragment.html", _live_context(request, offer, checks))
+
+
 def _render_detail(request, offer, withdraw_form):
-    missing = services.incomplete_steps_for_display(offer) if offer.is_editable else []
     context = {
+        **_live_context(request, offer, Check.objects.current_round(offer)),
+        "events": queries.timeline(offer, with_assignments=False),
+        "can_withdraw": workflow.is_undecided(offer) and may(offer.membership, Right.SUBMIT),
+        "withdraw_form": withdraw_form,
+    }
+    return render(request, "offers/detail.html", context)
+
+
+def _live_context(request, offer, checks):
+    """What the status page's live region shows (includes/offer_status.html)."""
+    missing = services.incomplete_steps_for_display(offer) if offer.is_editable else []
+    return {
         "offer": offer,
         "status_note": STATUS_NOTES.get(offer.status),
         "status_warning": offer.status in WARNING_STATUSES,
         "missing": missing,
         "continue_step": missing[0] if missing else STEPS[-1].name,
-        "checks": [(check, FIX_STEP[check.kind]) for check in Check.objects.current_round(offer)],
+        "checks": [(check, FIX_STEP[check.kind]) for check in checks],
         "review_reasons": queries.latest_review_reasons(offer),
-        "events": queries.timeline(offer, with_assignments=False),
         "can_edit": may(offer.membership, Right.EDIT_MARKETING),
         "summary_editable": offer.is_editable and may(offer.membership, Right.EDIT_MARKETING),
-        "can_withdraw": workflow.is_undecided(offer) and may(offer.membership, Right.SUBMIT),
-        "withdraw_form": withdraw_form,
+        "live": live.region(
+            offer,
+            checks,
+            template="includes/offer_status.html",
+            fragment_url=reverse("offers:detail_live", kwargs={"pk": offer.pk}),
+            page_url=reverse("offers:detail", kwargs={"pk": offer.pk}),
+            drawn_for=live.page_status(request, offer),
+        ),
     }
-    return render(request, "offers/detail.html", context)
 
 
 @login_required

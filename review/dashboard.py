@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from offers.queries import CheckOutcome, review_queue, review_queue_counts
+from review.clock import ReviewClock
 from review.forms_dashboard import (
     SORT_CHOICES,
     SORTABLE_COLUMNS,
@@ -31,14 +32,8 @@ class CountedPaginator(Paginator):
 
 @reviewer_required
 def dashboard(request):
-    form = QueueFilterForm(request.GET)
-    filters = form.filters()
-    narrowed = {
-        "outcome": filters["outcome"],
-        "search": filters["q"],
-        "assigned": filters["assigned"],
-        "user": request.user,
-    }
+    clock = ReviewClock()
+    form, filters, narrowed = read_filters(request, clock)
     counts = review_queue_counts(**narrowed)
     states = [(value, label, _offers_in(counts, value)) for value, label in STATE_CHOICES]
     queue = review_queue(statuses=STATE_FILTERS[filters["state"]], sort=filters["sort"], **narrowed)
@@ -53,8 +48,25 @@ def dashboard(request):
         "page": page,
         "rows": [(offer, CheckOutcome(offer.check_outcome)) for offer in page],
         "columns": _sorting(filters["sort"]),
+        "clock": clock,
     }
     return render(request, "review/dashboard.html", context)
+
+
+def read_filters(request, clock):
+    """The queue's filters from the query string, for the page and its export alike: the form,
+    {name: value}, and the arguments of offers.queries.review_queue besides state and sort."""
+    form = QueueFilterForm(request.GET, target=clock.target)
+    filters = form.filters()
+    narrowed = {
+        "outcome": filters["outcome"],
+        "search": filters["q"],
+        "assigned": filters["assigned"],
+        "user": request.user,
+        # A moment worked out once, so that the lateness stays a plain filter in the query.
+        "overdue_before": clock.overdue_before if filters["overdue"] else None,
+    }
+    return form, filters, narrowed
 
 
 def _sorting(current):

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from offers.queries import ASSIGNED_TO_ME, UNASSIGNED, CheckOutcome
 from offers.workflow import REVIEWABLE_STATUSES, UNDECIDED_STATUSES
@@ -55,7 +56,14 @@ SORTABLE_COLUMNS = {
     "reviewer": ("reviewer", "-reviewer"),
 }
 # Used for a parameter that is missing, empty or not valid.
-DEFAULTS = {"state": "open", "assigned": "", "outcome": "", "q": "", "sort": "oldest"}
+DEFAULTS = {
+    "state": "open",
+    "assigned": "",
+    "outcome": "",
+    "overdue": False,
+    "q": "",
+    "sort": "oldest",
+}
 SEARCH_MAX_LENGTH = 100
 
 
@@ -111,6 +119,8 @@ class QueueFilterForm(forms.Form):
             )
         },
     )
+    # The target is a setting: the help text names it when the form is made (__init__).
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     sort = forms.ChoiceField(
         label=_("Sort"),
         choices=SORT_CHOICES,
@@ -122,6 +132,14 @@ class QueueFilterForm(forms.Form):
             )
         },
     )
+
+    def __init__(self, *args, target, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["overdue"].help_text = ngettext(
+            "Waiting for a reviewer for more than %(target)d business day.",
+            "Waiting for a reviewer for more than %(target)d business days.",
+            target,
+        ) % {"target": target}
 
     def filters(self):
         """{name: value} for every filter: the valid value given, or its default."""

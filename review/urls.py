@@ -1,12 +1,14 @@
 from django.urls import path
 
-from review import dashboard, views
+from review import dashboard, export, views
 
 app_name = "review"
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
+    path("queue.csv", export.export_queue, name="export"),
     path("offers/<int:pk>/", views.offer_review, name="offer"),
+    path("offers/<int:pk>/live/", views.offer_review_live, name="offer_live"),
     path("offers/<int:pk>/logos/<slug:slot>.png", views.offer_logo, name="logo"),
     path(
         "offers/<int:pk>/revisions/<int:number>/logos/<slug:slot>.png",

@@ -4,11 +4,12 @@ every decision to offers.services."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
-from offers import logos, queries, services, workflow
+from offers import live, logos, queries, services, workflow
 from offers.models import Check, OfferStatus
 from review import answers
 from review.forms import AssignForm, DecisionForm
@@ -30,6 +31,18 @@ DECIDED_MESSAGES = {
 def offer_review(request, pk):
     offer = queries.get_offer_for_review(request.user, pk)
     return _render(request, offer)
+
+
+@live.reload_page_when_refused
+@reviewer_required
+@require_safe
+def offer_review_live(request, pk):
+    """The checks of the reviewer's page alone, for htmx's polls (offers/live.py)."""
+    offer = queries.get_offer_for_review(request.user, pk)
+    checks = Check.objects.current_round(offer)
+    if live.unchanged(request, offer, checks):
+        return live.nothing_new()
+    return render(request, "includes/live_fragment.html", _live_context(request, offer, checks))
 
 
 @reviewer_required
@@ -148,12 +161,11 @@ def _render(request, offer, form=None):
     can_approve = checks.all_passed()
     is_member = services.is_member(request.user, offer)
     context = {
-        "offer": offer,
+        **_live_context(request, offer, checks),
         "answers": current,
         "sections": answers.checklist(current, offer.requirements),
         "changes": answers.changes(previous, current) if previous is not None else None,
         "logos": offer.logos_in_slot_order,
-        "checks": checks,
         "events": queries.timeline(offer),
         "show_internal": True,
         "is_member": is_member,
@@ -168,6 +180,22 @@ def _render(request, offer, form=None):
         "decision_form": form or DecisionForm(can_approve=can_approve),
     }
     return render(request, "review/offer.html", context)
+
+
+def _live_context(request, offer, checks):
+    """What the page's live region shows (includes/review_checks.html)."""
+    return {
+        "offer": offer,
+        "checks": checks,
+        "live": live.region(
+            offer,
+            checks,
+            template="includes/review_checks.html",
+            fragment_url=reverse("review:offer_live", kwargs={"pk": offer.pk}),
+            page_url=reverse("review:offer", kwargs={"pk": offer.pk}),
+            drawn_for=live.page_status(request, offer),
+        ),
+    }
 
 
 def _snapshots(offer):

@@ -35,6 +35,8 @@ PAGES = {
     ("get", "offers:list"): (LOGIN, *EVERYONE),
     ("get", "offers:new"): (LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, OK, OK, OK),
     ("get", "offers:detail"): (LOGIN, OK, OK, OK, OK, *OUTSIDERS_404),
+    # The status page's live region, which htmx asks again while the checks run.
+    ("get", "offers:detail_live"): (LOGIN, OK, OK, OK, OK, *OUTSIDERS_404),
     ("get", "offers:logo"): (LOGIN, OK, OK, OK, OK, *OUTSIDERS_404),
     # Submitted: every member is sent to the status page, as nobody may change it now.
     ("get", "offers:wizard"): (LOGIN, DONE, DONE, DONE, DONE, *OUTSIDERS_404),
@@ -68,7 +70,9 @@ PAGES = {
     # A link nobody was sent (tests/organisations/test_members.py follows real ones).
     ("get", "organisations:join"): (NOT_FOUND,) * 8,
     ("get", "review:dashboard"): (LOGIN, *(FORBIDDEN,) * 5, OK, OK),
+    ("get", "review:export"): (LOGIN, *(FORBIDDEN,) * 5, OK, OK),
     ("get", "review:offer"): (LOGIN, *(FORBIDDEN,) * 5, OK, OK),
+    ("get", "review:offer_live"): (LOGIN, *(FORBIDDEN,) * 5, OK, OK),
     ("get", "review:logo"): (LOGIN, *(FORBIDDEN,) * 5, OK, OK),
     ("get", "review:revision_logo"): (LOGIN, *(FORBIDDEN,) * 5, OK, OK),
     ("post", "review:assign"): (LOGIN, *(FORBIDDEN,) * 5, DONE, DONE),
@@ -139,7 +143,14 @@ def _url(name, offer):
         "review:revision_logo": {"pk": offer.pk, "number": 1, "slot": "40x40"},
         "offers:wizard": {"pk": offer.pk, "step": "technical"},
     }.get(name, {"pk": offer.pk})
-    if name in ("review:dashboard", "offers:list", "offers:new", "healthz", "readyz"):
+    if name in (
+        "review:dashboard",
+        "review:export",
+        "offers:list",
+        "offers:new",
+        "healthz",
+        "readyz",
+    ):
         kwargs = {}
     if not name.startswith(("offers:", "review:")):
         kwargs = {}

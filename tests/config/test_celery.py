@@ -4,6 +4,7 @@ import json
 import subprocess
 import sys
 
+from celery.schedules import crontab
 from django.conf import settings
 
 from config import celery_app
@@ -115,7 +116,18 @@ def test_the_beat_sweeps_checks_and_e_mails_every_minute_and_cleans_uploads_ever
             "schedule": 3600.0,
         },
         "sweep-webhook-deliveries": {"task": "webhooks.tasks.sweep_deliveries", "schedule": 60.0},
+        "send-review-reminders": {
+            "task": "review.tasks.send_review_reminders",
+            "schedule": crontab(hour=7, minute=0),
+        },
     }
+
+
+def test_the_review_reminders_go_out_at_seven_utc_every_day():
+    schedule = celery_app.conf.beat_schedule["send-review-reminders"]["schedule"]
+
+    assert (celery_app.conf.timezone, schedule.hour, schedule.minute) == ("UTC", {7}, {0})
+    assert schedule.day_of_week == set(range(7))
 
 
 def test_beat_writes_its_schedule_after_every_task_it_sends(tmp_path):

@@ -385,6 +385,7 @@ def test_every_task_in_the_beat_schedule_is_registered():
         "sweep-notifications": "offers.tasks.sweep_notifications",
         "forget-idempotency-keys": "api.tasks.forget_idempotency_keys",
         "sweep-webhook-deliveries": "webhooks.tasks.sweep_deliveries",
+        "send-review-reminders": "review.tasks.send_review_reminders",
     }
     assert all(entry["task"] in app.tasks for entry in app.conf.beat_schedule.values())
 

@@ -1,12 +1,14 @@
 """The reviewers' queue: who may see it, what it lists, its filters, search, sort and pages."""
 
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import pytest
 from django.urls import reverse
 
 from accounts.models import Role
 from offers.models import Check, CheckStatus, Offer, OfferStatus
+from review.clock import ReviewClock
 from tests.factories import OfferFactory, UserFactory, organisation_of, publisher, submitted_offer
 
 pytestmark = pytest.mark.django_db
@@ -535,3 +537,110 @@ def test_a_column_heading_sorts_and_says_how_it_is_sorted(reviewer_client):
         '<th scope="col" aria-sort="ascending"><a href="?sort=-app_name" class="sort-link">' in html
     )
     assert '<th scope="col"><a href="?sort=publisher" class="sort-link">Publisher' in html
+
+
+# --- the review clock ----------------------------------------------------------------------
+
+# Tuesday of the next week: an offer queued on Monday 6 May has waited six business days.
+NOW = datetime(2024, 5, 14, 10, 0, tzinfo=UTC)
+ONE_WEEK = 24 * 7
+
+
+@pytest.fixture
+def clock_at_now(monkeypatch):
+    """The queue's clock reads NOW instead of the real time."""
+    monkeypatch.setattr("review.dashboard.ReviewClock", partial(ReviewClock, now=NOW))
+
+
+@pytest.fixture
+def late_and_fresh(clock_at_now):
+    """ "Late" has waited six business days at NOW, "Fresh" one; "Sent back" waits for its
+    publisher, so its clock does not run."""
+    late = queued("Late", hour=0)
+    fresh = queued("Fresh", hour=ONE_WEEK)
+    back = queued("Sent back", OfferStatus.CHANGES_REQUESTED, hour=1)
+    return late, fresh, back
+
+
+def test_each_offer_awaiting_review_shows_the_business_days_it_has_waited(
+    reviewer_client, late_and_fresh
+):
+    html = reviewer_client.get(URL).content.decode()
+
+    assert '<th scope="col">Waited</th>' in html
+    assert (
+        '<td><span class="queue-table__waited">6 business days</span> '
+        '<span class="badge badge--overdue">Overdue</span></td>'
+    ) in html
+    assert '<td><span class="queue-table__waited">1 business day</span></td>' in html
+    assert html.count('class="queue-table__waited"') == 2  # not "Sent back"
+
+
+def test_the_caption_names_the_target(reviewer_client, late_and_fresh, settings):
+    settings.REVIEW_TARGET_BUSINESS_DAYS = 1
+
+    html = reviewer_client.get(URL).content.decode()
+
+    assert (
+        '<span class="queue-table__order">Overdue: waiting for a reviewer for more than '
+        "1 business day.</span>"
+    ) in html
+
+
+def test_overdue_only_shows_the_offers_that_waited_longer_than_the_target(
+    reviewer_client, late_and_fresh
+):
+    response = reviewer_client.get(URL, {"overdue": "on"})
+
+    assert listed(response) == ["Late"]
+    assert (counts(response)["open"], counts(response)["changes_requested"]) == (1, 0)
+    assert 'name="overdue" aria-describedby="id_overdue_helptext" id="id_overdue" checked>' in (
+        response.content.decode()
+    )
+
+
+def test_the_target_setting_moves_what_is_overdue(reviewer_client, late_and_fresh, settings):
+    settings.REVIEW_TARGET_BUSINESS_DAYS = 0
+
+    response = reviewer_client.get(URL, {"overdue": "on"})
+
+    assert listed(response) == ["Late", "Fresh"]
+    assert "Waiting for a reviewer for more than 0 business days." in response.content.decode()
+
+
+def test_overdue_only_without_overdue_offers_says_so(reviewer_client, clock_at_now):
+    queued("Fresh", hour=ONE_WEEK)
+
+    response = reviewer_client.get(URL, {"overdue": "on"})
+
+    assert listed(response) == []
+    assert "No offer in this state is overdue." in response.content.decode()
+
+
+def test_overdue_only_keeps_the_other_filters(reviewer_client, reviewer, late_and_fresh):
+    late, _fresh, _back = late_and_fresh
+    queued("Late too", hour=2)
+    Offer.objects.filter(pk=late.pk).update(assigned_to=reviewer)
+
+    response = reviewer_client.get(URL, {"overdue": "on", "assigned": "me"})
+
+    assert listed(response) == ["Late"]
+    assert listed(reviewer_client.get(URL, {"overdue": "on", "q": "too"})) == ["Late too"]
+
+
+def test_the_queue_stays_six_queries_with_overdue_only(
+    reviewer_client, late_and_fresh, django_assert_num_queries
+):
+    with django_assert_num_queries(QUEUE_QUERIES):
+        assert listed(reviewer_client.get(URL, {"overdue": "on"})) == ["Late"]
+    for number in range(20):
+        queued(f"Late {number}", hour=-number - 1)
+    with django_assert_num_queries(QUEUE_QUERIES):
+        assert len(listed(reviewer_client.get(URL, {"overdue": "on"}))) == 21
+
+
+def test_the_csv_link_downloads_what_the_queue_shows(reviewer_client, late_and_fresh):
+    html = reviewer_client.get(URL, {"q": "Late", "overdue": "on", "page": "1"}).content.decode()
+
+    export = reverse("review:export")
+    assert f'<a href="{export}?q=Late&amp;overdue=on">Download as CSV</a>' in html

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Role
-from offers import services
+from offers import live, services
 from offers.models import (
     Check,
     CheckStatus,
@@ -24,6 +24,7 @@ from offers.models import (
 )
 from tests.factories import MembershipFactory, UserFactory, png_bytes, submitted_offer
 from tests.local_site import allow_checks_to_reach, serve
+from tests.offers.test_live import HTMX, RELOAD, poll_url
 
 pytestmark = pytest.mark.django_db
 
@@ -88,6 +89,7 @@ def insider_client(client, insider):
 
 REVIEW_REQUESTS = [
     ("get", "offer", {}),
+    ("get", "offer_live", {}),
     ("get", "logo", {"slot": "40x40"}),
     ("get", "revision_logo", {"number": 1, "slot": "40x40"}),
     ("post", "assign", {}),
@@ -848,3 +850,95 @@ def test_an_assigned_offer_is_unassigned_and_the_history_says_from_whom(
     page = response.content.decode()
     assert "Nobody has this offer now: it is back among the unassigned." in page
     assert "Took the offer from erin@example.com: nobody has it now." in page
+
+
+# Live: the checks and the status update by themselves (offers/live.py) ------------------------
+
+
+@pytest.fixture
+def being_checked(alice):
+    """Alice's offer while its checks run: the 4 logos are still waiting, the 3 URLs passed."""
+    offer = submitted_offer(alice, status=OfferStatus.VALIDATING)
+    Check.objects.filter(offer=offer, kind="logo").update(status=CheckStatus.PENDING, attempts=0)
+    return offer
+
+
+def test_the_checks_of_the_page_update_by_themselves_while_they_run(reviewer_client, being_checked):
+    page = reviewer_client.get(url("offer", being_checked)).content.decode()
+    poll = poll_url(page)
+
+    assert poll.startswith(f"{url('offer_live', being_checked)}?page_status=validating&shown=")
+    assert "Status: Being checked. 3 of 7 checks finished.</p>" in page
+    assert reviewer_client.get(poll, headers=HTMX).status_code == 204
+    Check.objects.filter(offer=being_checked, subject="40x40").update(
+        status=CheckStatus.PASSED, attempts=2, details={"format": "PNG", "width": 40}
+    )
+    fragment = reviewer_client.get(poll, headers=HTMX).content.decode()
+    assert "<dt>Format</dt><dd>PNG</dd>" in fragment
+    assert '<br><span class="subject">2 attempts</span>' in fragment
+    assert "Status: Being checked. 4 of 7 checks finished.</p>" in fragment
+    assert poll_url(fragment) not in (None, poll)
+
+
+@pytest.mark.parametrize(
+    ("status", "polls"),
+    [
+        (OfferStatus.VALIDATING, True),
+        (OfferStatus.IN_REVIEW, True),  # another reviewer may decide
+        (OfferStatus.CHANGES_NEEDED, False),
+        (OfferStatus.APPROVED, False),
+        (OfferStatus.WITHDRAWN, False),
+    ],
+)
+def test_the_page_polls_only_while_the_checks_run_or_a_decision_is_awaited(
+    reviewer_client, alice, status, polls
+):
+    page = reviewer_client.get(url("offer", submitted_offer(alice, status=status))).content.decode()
+
+    assert (poll_url(page) is not None, "htmx.min.js" in page) == (polls, polls)
+
+
+def test_a_decision_by_another_reviewer_arrives_with_a_link_to_reload(
+    reviewer_client, admin_user, in_review
+):
+    poll = poll_url(reviewer_client.get(url("offer", in_review)).content.decode())
+    services.decide(in_review, OfferStatus.APPROVED, reviewer=admin_user)
+
+    fragment = reviewer_client.get(poll, headers=HTMX).content.decode()
+
+    # The decision form is no longer due: the page's actions change, so it offers a reload.
+    assert (
+        '<span id="offer-status" class="badge badge--approved" hx-swap-oob="true">Approved</span>'
+        in fragment
+    )
+    assert f'Status: Approved. 7 of 7 checks finished. <a href="{url("offer", in_review)}">' in (
+        fragment
+    )
+    assert RELOAD in fragment
+    assert poll_url(fragment) is None
+
+
+def test_a_poll_of_a_publisher_or_after_signing_out_reloads_the_page(client, alice, in_review):
+    signed_out = client.get(url("offer_live", in_review), headers=HTMX)
+    client.force_login(alice)
+    publisher = client.get(url("offer_live", in_review), headers=HTMX)
+
+    assert (signed_out.status_code, signed_out["HX-Refresh"]) == (200, "true")
+    assert (publisher.status_code, publisher["HX-Refresh"]) == (200, "true")
+
+
+def test_the_fragment_query_count_is_pinned(insider_client, alice):
+    def count(offer, **query):
+        with CaptureQueriesContext(connection) as queries:
+            response = insider_client.get(url("offer_live", offer), query, headers=HTMX)
+        return response.status_code, len(queries)
+
+    offer = submitted_offer(alice, status=OfferStatus.VALIDATING)
+    other = submitted_offer(alice, status=OfferStatus.IN_REVIEW)
+
+    shown = live.fingerprint(offer, Check.objects.current_round(offer))
+
+    # The session, the person, their second factor (the reviewers' pages need one), the offer
+    # with its organisation and reviewer, its checks.
+    assert count(offer) == count(other) == (200, 5)
+    assert count(offer, page_status="validating", shown=shown) == (204, 5)
