@@ -97,7 +97,7 @@ class OfferViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         key = request.auth
         with transaction.atomic():
             offer = services.start_offer_with_key(key)
-            found = self._valid_answers(offer, request.data or {})
+            found = self._valid_answers(offer, request.data)
             services.save_answers(offer, found, api_key=key, kind=EventKind.STARTED)
         return self._shown(self._offer(offer.pk), status.HTTP_201_CREATED)
 

@@ -173,3 +173,22 @@ def test_a_read_key_may_not_change_answers(alice):
 
     assert response.status_code == 403
     assert response.json()["errors"][0]["code"] == "permission_denied"
+
+
+def test_a_body_that_is_not_an_object_starts_no_draft(writer):
+    response = send(writer, "post", "/api/v1/offers/", ["technical"])
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {"code": "type", "field": None, "message": "Send a JSON object."}
+    ]
+    assert Offer.objects.count() == 0
+
+
+def test_an_empty_body_starts_an_empty_draft(writer):
+    response = send(writer, "post", "/api/v1/offers/")
+
+    assert (response.status_code, response.json()["incomplete_steps"]) == (
+        201,
+        ["technical", "business", "marketing"],
+    )
