@@ -2,6 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from offers.checks.messages import render
@@ -20,8 +21,32 @@ class OfferStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+class CheckOutcome(models.TextChoices):
+    """One word for the checks of an offer's current revision (round_outcome)."""
+
+    RUNNING = "running", _("Still running")
+    FAILED = "failed", _("Some failed")
+    ERROR = "error", _("Could not be checked")
+    PASSED = "passed", _("All passed")
+    NONE = "none", _("No checks")
+
+
 # The publisher may change the answers in these states; submitting again starts a new revision.
 EDITABLE_STATUSES = (OfferStatus.DRAFT, OfferStatus.CHANGES_NEEDED, OfferStatus.CHANGES_REQUESTED)
+# The offers that the reviewers' queue's partial indexes hold (Offer.Meta): every submitted one,
+# and the open ones, its default view. offers.workflow's REVIEWABLE_STATUSES and
+# UNDECIDED_STATUSES as conditions; workflow imports this module, so they are spelt out here
+# (tests/offers/test_queue_indexes.py keeps them the same).
+REVIEWABLE = ~models.Q(status=OfferStatus.DRAFT)
+UNDECIDED = models.Q(
+    status__in=(
+        OfferStatus.SUBMITTED,
+        OfferStatus.VALIDATING,
+        OfferStatus.CHANGES_NEEDED,
+        OfferStatus.IN_REVIEW,
+        OfferStatus.CHANGES_REQUESTED,
+    )
+)
 
 
 class TrialType(models.TextChoices):
@@ -97,6 +122,12 @@ class Offer(models.Model):
         blank=True,
         related_name="assigned_offers",
     )
+    # What the checks of the current revision say (round_outcome), stored by
+    # offers.checks.rounds in the transaction that starts or settles them: the reviewers' queue
+    # filters on it through an index instead of reading every offer's checks.
+    check_outcome = models.CharField(
+        max_length=10, choices=CheckOutcome, default=CheckOutcome.NONE, verbose_name=_("checks")
+    )
 
     # Technical requirements
     aad_application_id = models.UUIDField(_("Azure AD application (client) ID"), null=True)
@@ -158,9 +189,36 @@ class Offer(models.Model):
         ordering = ["-updated_at"]
         indexes = [
             models.Index(fields=["organisation", "-updated_at"]),
-            # The reviewers' queue: by state, oldest submission first.
+            # The reviewers' queue (offers.queries.review_queue): one state, oldest first.
             models.Index(fields=["status", "submitted_at"]),
-            models.Index(fields=["submitted_at", "id"]),
+            # Its counts per state, with each filter that has its own column: read from the
+            # index alone (an index-only scan), never from the rows.
+            models.Index(fields=["status"], name="offers_queue_count"),
+            models.Index(fields=["check_outcome", "status"], name="offers_queue_count_outcome"),
+            models.Index(fields=["assigned_to", "status"], name="offers_queue_count_reviewer"),
+            # Its sorts. Partial: drafts are never in the queue, and would otherwise sit at the
+            # start of a descending scan (no submission date; the latest changes). A page then
+            # reads its 25 entries of an index, in order, however many offers there are.
+            models.Index(fields=["submitted_at", "id"], condition=REVIEWABLE, name="offers_queue"),
+            models.Index(
+                fields=["updated_at", "id"], condition=REVIEWABLE, name="offers_queue_updated"
+            ),
+            models.Index(
+                Lower("app_name"), "id", condition=REVIEWABLE, name="offers_queue_app_name"
+            ),
+            # Its default view, the open offers, within each check outcome and reviewer too:
+            # the first 25 in order even when those are a few among many decided offers.
+            models.Index(fields=["submitted_at", "id"], condition=UNDECIDED, name="offers_open"),
+            models.Index(
+                fields=["check_outcome", "submitted_at", "id"],
+                condition=UNDECIDED,
+                name="offers_open_outcome",
+            ),
+            models.Index(
+                fields=["assigned_to", "submitted_at", "id"],
+                condition=UNDECIDED,
+                name="offers_open_reviewer",
+            ),
         ]
 
     def __str__(self):
@@ -497,6 +555,25 @@ class CheckStatus(models.TextChoices):
 OPEN_CHECK_STATUSES = (CheckStatus.PENDING, CheckStatus.RUNNING)
 # Failed, or could not be checked: either way the publisher has something to fix.
 NOT_PASSED_CHECK_STATUSES = (CheckStatus.FAILED, CheckStatus.ERROR)
+# The check that speaks for its round is the first one found here: a round still running has
+# no final word yet, so it wins over a failure, which wins over an error. Otherwise all passed.
+OUTCOME_PRECEDENCE = (
+    (OPEN_CHECK_STATUSES, CheckOutcome.RUNNING),
+    ((CheckStatus.FAILED,), CheckOutcome.FAILED),
+    ((CheckStatus.ERROR,), CheckOutcome.ERROR),
+)
+
+
+def round_outcome(statuses):
+    """The CheckOutcome of a round from the CheckStatus of each of its checks. A plain function
+    of the statuses, so that migration 0015 can fill Offer.check_outcome with it too."""
+    found = set(statuses)
+    if not found:
+        return CheckOutcome.NONE
+    for speakers, outcome in OUTCOME_PRECEDENCE:
+        if found.intersection(speakers):
+            return outcome
+    return CheckOutcome.PASSED
 
 
 class CheckQuerySet(models.QuerySet):

@@ -248,7 +248,7 @@ def submit_offer(offer, *, actor, api_key=None):
             offer=locked, number=locked.revision, answers=snapshot_answers(locked)
         )
         rounds.start_round(locked)
-    for field in ("status", "updated_at", "submitted_at", "revision"):
+    for field in ("status", "updated_at", "submitted_at", "revision", "check_outcome"):
         setattr(offer, field, getattr(locked, field))
     return offer
 
@@ -435,6 +435,7 @@ def rerun_checks(offer, *, reviewer):
         )
         rounds.start_round(locked)
     offer.status, offer.updated_at = locked.status, locked.updated_at
+    offer.check_outcome = locked.check_outcome
     return event
 
 

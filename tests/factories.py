@@ -12,6 +12,7 @@ from django.utils import timezone
 from PIL import Image
 
 from accounts.models import Role, User
+from offers.checks import rounds
 from offers.models import (
     Check,
     CheckKind,
@@ -193,4 +194,5 @@ def submitted_offer(owner=None, *, status=OfferStatus.IN_REVIEW, check_status="p
         )
         for kind, subject in subjects
     )
+    rounds.store_outcome(offer, Check.objects.current_round(offer))
     return offer

@@ -23,7 +23,7 @@ from offers.checks.messages import source as _
 from offers.checks.messages import storable
 from offers.checks.url import check_url
 from offers.logos import STORAGE_ERRORS
-from offers.models import Check, CheckKind, CheckStatus, Logo, Offer, OfferStatus
+from offers.models import Check, CheckKind, CheckStatus, Logo, Offer, OfferStatus, round_outcome
 from offers.workflow import CHECKING_STATUSES
 from webhooks import services as webhooks
 
@@ -47,8 +47,9 @@ class Outcome:
 
 
 def start_round(offer):
-    """Inside the submit transaction: one pending check per logo slot and per URL; the tasks
-    are queued only once the rows are committed, so a worker can never miss them."""
+    """Inside the submit (or rerun) transaction: one pending check per logo slot and per URL,
+    and the offer's check outcome says they are running; the tasks are queued only once the
+    rows are committed, so a worker can never miss them."""
     rows = [
         Check(offer=offer, revision=offer.revision, kind=CheckKind.LOGO, subject=slot.key)
         for slot in offer.requirements.logo_slots
@@ -58,7 +59,19 @@ def start_round(offer):
     ]
     # bulk_create sets the primary keys on PostgreSQL and on SQLite alike.
     ids = [row.pk for row in Check.objects.bulk_create(rows)]
+    store_outcome(offer, rows)
     transaction.on_commit(lambda: enqueue(ids))
+
+
+def store_outcome(offer, checks):
+    """Store on the offer what `checks`, all of its current round, say (round_outcome): in the
+    caller's transaction, so the queue never sees checks and outcome disagree. Between pending
+    and running (a claim, a retry, the sweeper) the outcome stays "running": only starting and
+    settling a round change it."""
+    outcome = round_outcome(check.status for check in checks)
+    if outcome != offer.check_outcome:
+        Offer.objects.filter(pk=offer.pk).update(check_outcome=outcome)
+        offer.check_outcome = outcome
 
 
 def enqueue(check_ids):
@@ -184,11 +197,13 @@ def finish(check, outcome):
             finished_at=timezone.now(),
         )
         if finished and offer.revision == check.revision:
-            _advance_if_round_done(offer)
+            # One read of the round's rows serves both.
+            checks = Check.objects.current_round(offer)
+            store_outcome(offer, checks)
+            _advance_if_round_done(offer, checks)
 
 
-def _advance_if_round_done(offer):
-    checks = Check.objects.current_round(offer)
+def _advance_if_round_done(offer, checks):
     if offer.status not in CHECKING_STATUSES or checks.still_running():
         return
     webhooks.checks_finished(offer, checks)

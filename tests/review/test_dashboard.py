@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Role
+from offers.checks import rounds
 from offers.models import Check, CheckStatus, Offer, OfferStatus
 from review.clock import ReviewClock
 from tests.factories import OfferFactory, UserFactory, organisation_of, publisher, submitted_offer
@@ -32,7 +33,14 @@ def queued(app_name, status=OfferStatus.IN_REVIEW, *, hour=0, check_status="pass
     )
     when = MONDAY + timedelta(hours=hour)
     Offer.objects.filter(pk=offer.pk).update(submitted_at=when, updated_at=when)
+    return checks_said(offer)
+
+
+def checks_said(offer):
+    """The offer, with what its current checks say stored on it, as offers.checks.rounds
+    stores it when a round starts or settles: these tests set the checks' rows directly."""
     offer.refresh_from_db()
+    rounds.store_outcome(offer, Check.objects.current_round(offer))
     return offer
 
 
@@ -178,7 +186,7 @@ def _offer_with_one_check(app_name, status, *, hour):
     """Six checks passed; the URL check of the terms page has `status`."""
     offer = queued(app_name, OfferStatus.VALIDATING, hour=hour)
     Check.objects.filter(offer=offer, kind="terms_url").update(status=status)
-    return offer
+    return checks_said(offer)
 
 
 @pytest.fixture
@@ -191,6 +199,7 @@ def one_offer_per_outcome():
     # Still running wins over a failure: the round has not said its last word.
     failed_and_running = _offer_with_one_check("Failed, running", CheckStatus.RUNNING, hour=5)
     Check.objects.filter(offer=failed_and_running, kind="logo").update(status="failed")
+    checks_said(failed_and_running)
 
 
 @pytest.mark.parametrize(
@@ -220,8 +229,9 @@ def test_the_checks_filter_shows_offers_with_that_outcome(
 
 
 def test_each_row_shows_the_outcome_of_its_checks(reviewer_client, one_offer_per_outcome):
-    queued("No checks", OfferStatus.SUBMITTED, hour=6)
-    Check.objects.filter(offer__app_name="No checks").delete()
+    no_checks = queued("No checks", OfferStatus.SUBMITTED, hour=6)
+    Check.objects.filter(offer=no_checks).delete()
+    checks_said(no_checks)
 
     rows = reviewer_client.get(URL).context["rows"]
 
@@ -243,9 +253,24 @@ def test_only_the_checks_of_the_current_revision_count(reviewer_client):
         Check(offer=offer, revision=2, kind=check.kind, subject=check.subject, status="passed")
         for check in Check.objects.filter(offer=offer)
     )
+    checks_said(offer)
 
     assert listed(reviewer_client.get(URL, {"outcome": "passed"})) == ["Fixed it"]
     assert listed(reviewer_client.get(URL, {"outcome": "failed"})) == []
+
+
+def test_the_checks_filter_and_column_read_the_outcome_stored_with_the_offer(reviewer_client):
+    # Not the checks' rows themselves: the stored word is what keeps the filter on an index
+    # (offers.checks.rounds keeps it in step with the rows).
+    offer = queued("Stored", check_status="passed")
+    Offer.objects.filter(pk=offer.pk).update(check_outcome="error")
+
+    response = reviewer_client.get(URL, {"outcome": "error"})
+
+    assert [(offer.app_name, outcome.label) for offer, outcome in response.context["rows"]] == [
+        ("Stored", "Could not be checked")
+    ]
+    assert listed(reviewer_client.get(URL, {"outcome": "passed"})) == []
 
 
 # --- search --------------------------------------------------------------------------------
@@ -272,6 +297,16 @@ def test_search_finds_part_of_any_searched_field_ignoring_case(
     reviewer_client, two_publishers, search, field
 ):
     assert listed(reviewer_client.get(URL, {"q": search})) == ["Route Planner"], field
+
+
+def test_an_offer_found_in_several_fields_is_listed_and_counted_once(reviewer_client):
+    erin = publisher("erin@northwind.test", company_name="Northwind Traders")
+    queued("Northwind Routes", owner=erin)
+
+    response = reviewer_client.get(URL, {"q": "northwind"})
+
+    assert listed(response) == ["Northwind Routes"]
+    assert counts(response)["in_review"] == 1
 
 
 def test_a_search_without_matches_says_so(reviewer_client, two_publishers):
