@@ -360,23 +360,37 @@ def assign(offer, *, reviewer, by=None):
     by = by or reviewer
     with transaction.atomic():
         locked = _locked(offer.pk)
-        _ensure_assignable(locked)
-        if not reviewer.is_reviewer:
-            raise workflow.DecisionRefused(_("Only a reviewer can take an offer on."))
-        if is_member(reviewer, locked):
-            raise workflow.DecisionRefused(
-                _(
-                    "%(email)s belongs to the organisation of this offer, so another reviewer "
-                    "must take it on."
-                )
-                % {"email": reviewer.email}
-            )
+        ensure_may_assign(locked, reviewer)
         if locked.assigned_to_id == reviewer.pk:
             return None
         Offer.objects.filter(pk=locked.pk).update(assigned_to=reviewer)
         event = _assignment_event(locked, EventKind.ASSIGNED, by, reviewer)
     offer.assigned_to = reviewer
     return event
+
+
+def ensure_may_assign(offer, reviewer, *, member_of=None):
+    """Raises DecisionRefused, saying why, unless `reviewer` may take `offer` on as it is now:
+    what assign() asks under its lock, for a page that tells beforehand too. Asking about many
+    offers, pass `member_of=organisations_of(reviewer)`: then no offer costs a query."""
+    _ensure_assignable(offer)
+    if not reviewer.is_reviewer:
+        raise workflow.DecisionRefused(_("Only a reviewer can take an offer on."))
+    if member_of is None:
+        member_of = organisations_of(reviewer)
+    if offer.organisation_id in member_of:
+        raise workflow.DecisionRefused(
+            _(
+                "%(email)s belongs to the organisation of this offer, so another reviewer "
+                "must take it on."
+            )
+            % {"email": reviewer.email}
+        )
+
+
+def organisations_of(user):
+    """The ids of the organisations `user` belongs to: is_member() for many offers, one query."""
+    return set(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
 
 
 def unassign(offer, *, by):

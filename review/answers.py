@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from offers.checklist import REQUIREMENTS, SECTIONS, answer_label, requirements_changed
 from offers.logos import kept_copies
-from offers.models import Integration, SupportModel, TrialType
+from offers.models import CheckKind, Integration, SupportModel, TrialType
 from offers.requirements import LogoSlot
 from offers.templatetags.offer_format import plain_number
 from organisations.models import RegistrationType
@@ -30,6 +30,8 @@ OPTIONAL_ANSWERS = frozenset(
 # Long answers, compared word by word: each as the text to compare. The description's
 # markup is left out, so the page never renders either revision's HTML.
 WORD_DIFF_ANSWERS = {"description_html": html_text, "business_process": str}
+# The answers a URL check looks at: a URL check's kind is the name of the answer it checks.
+URL_ANSWERS = frozenset(kind for kind in CheckKind.values if kind != CheckKind.LOGO)
 # What a revision's logo in one slot is: its clean copy kept, a logo from before revisions
 # kept their copies (offers.services.snapshot_answers), or no logo at all.
 KEPT, NOT_KEPT, NO_LOGO = "kept", "not_kept", "none"
@@ -41,6 +43,23 @@ class Answer:
     label: str
     text: str  # for display; the template renders description_html and logos itself
     raw: object
+    # What the checks found, shown beside the answer: a URL's Check (None until it exists),
+    # or for the logos a LogoEvidence per slot.
+    evidence: object = None
+    checked: bool = False  # whether a check of the round looks at this answer
+
+    @property
+    def checked_url(self):
+        return self.checked and self.key in URL_ANSWERS
+
+
+@dataclass(frozen=True)
+class LogoEvidence:
+    """One logo slot of the reviewer's page: the logo stored now (or None) beside its check."""
+
+    slot: LogoSlot
+    logo: object
+    check: object
 
 
 @dataclass(frozen=True)
@@ -75,14 +94,18 @@ class LogoChange:
     after: str
 
 
-def checklist(answers, profile):
-    """[(section title, [ChecklistItem, ...]), ...] in the seed page's order."""
+def checklist(answers, profile, checks=(), logos=()):
+    """[(section title, [ChecklistItem, ...]), ...] in the seed page's order, each answer with
+    what the round's `checks` found about it (`logos`: the offer's Logo rows)."""
+    found = evidence(profile, checks, logos)
     return [
         (
             title,
             [
                 ChecklistItem(
-                    requirement, _answers_of(requirement, answers), expects(requirement, profile)
+                    requirement,
+                    _answers_of(requirement, answers, found),
+                    expects(requirement, profile),
                 )
                 for requirement in REQUIREMENTS
                 if requirement.section == section
@@ -92,9 +115,29 @@ def checklist(answers, profile):
     ]
 
 
-def _answers_of(requirement, answers):
+def evidence(profile, checks, logos):
+    """{answer key: evidence}: each URL answer its check, and the logos a LogoEvidence for
+    every slot the profile asks for."""
+    found = {check.kind: check for check in checks if not check.is_logo}
+    logo_checks = {check.subject: check for check in checks if check.is_logo}
+    stored = {logo.slot: logo for logo in logos}
+    found["logos"] = [
+        LogoEvidence(slot, stored.get(slot.key), logo_checks.get(slot.key))
+        for slot in profile.logo_slots
+    ]
+    return found
+
+
+def _answers_of(requirement, answers, found):
     return [
-        Answer(key, answer_label(key), display(key, answers.get(key)), answers.get(key))
+        Answer(
+            key,
+            answer_label(key),
+            display(key, answers.get(key)),
+            answers.get(key),
+            evidence=found.get(key),
+            checked=key in URL_ANSWERS or key == "logos",
+        )
         for key in requirement.answers
         if key not in OPTIONAL_ANSWERS or not _is_empty(answers.get(key))
     ]

@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from offers.queries import CheckOutcome, review_queue, review_queue_counts
+from review.bulk import BulkActionForm
 from review.clock import ReviewClock
 from review.forms_dashboard import (
     SORT_CHOICES,
@@ -50,6 +51,11 @@ def dashboard(request):
         "columns": _sorting(filters["sort"]),
         "clock": clock,
     }
+    # Bulk actions on the rows ticked (review/bulk.py): the form under the table, which
+    # brings the reviewer back to the queue as filtered now.
+    context["bulk_form"] = BulkActionForm(
+        initial={"reviewer": request.user.pk, "back": request.GET.urlencode()}
+    )
     return render(request, "review/dashboard.html", context)
 
 

@@ -1,12 +1,14 @@
 from django.urls import path
 
-from review import dashboard, export, views
+from review import bulk, dashboard, export, views
 
 app_name = "review"
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("queue.csv", export.export_queue, name="export"),
+    path("bulk/", bulk.confirmation, name="bulk"),
+    path("bulk/confirm/", bulk.confirm, name="bulk_confirm"),
     path("offers/<int:pk>/", views.offer_review, name="offer"),
     path("offers/<int:pk>/live/", views.offer_review_live, name="offer_live"),
     path("offers/<int:pk>/logos/<slug:slot>.png", views.offer_logo, name="logo"),

@@ -42,7 +42,8 @@ def offer_review_live(request, pk):
     checks = Check.objects.current_round(offer)
     if live.unchanged(request, offer, checks):
         return live.nothing_new()
-    return render(request, "includes/live_fragment.html", _live_context(request, offer, checks))
+    # The region, and out of band each check's evidence beside its answer.
+    return render(request, "review/live_fragment.html", _live_context(request, offer, checks))
 
 
 @reviewer_required
@@ -133,8 +134,7 @@ def decide(request, pk):
         else:
             messages.success(request, DECIDED_MESSAGES[decision])
             return redirect("review:offer", pk=offer.pk)
-    # The form is at the foot of a long page: say at the top that something needs a look.
-    messages.error(request, _("The decision was not recorded. See what is marked at the decision."))
+    # The page opens on the first error (DecisionForm), the decision panel lists them all.
     return _render(request, offer, form)
 
 
@@ -160,12 +160,20 @@ def _render(request, offer, form=None):
     checks = Check.objects.current_round(offer)
     can_approve = checks.all_passed()
     is_member = services.is_member(request.user, offer)
+    can_decide = offer.awaits_decision and not is_member
+    form = form or DecisionForm(can_approve=can_approve)
+    checklist = answers.checklist(current, offer.requirements, checks, offer.logos_in_slot_order)
+    # Each requirement with its verdict and comment (bound fields of the decision form), when
+    # the reviewer may decide.
+    verdicts = form.verdicts() if can_decide else {}
     context = {
         **_live_context(request, offer, checks),
         "answers": current,
-        "sections": answers.checklist(current, offer.requirements),
+        "sections": [
+            (title, [(item, verdicts.get(item.requirement.key)) for item in items])
+            for title, items in checklist
+        ],
         "changes": answers.changes(previous, current) if previous is not None else None,
-        "logos": offer.logos_in_slot_order,
         "events": queries.timeline(offer),
         "show_internal": True,
         "is_member": is_member,
@@ -175,9 +183,9 @@ def _render(request, offer, form=None):
             reviewers=queries.reviewers_for(offer),
         ),
         "can_rerun": offer.status in workflow.RERUNNABLE_STATUSES,
-        "can_decide": offer.awaits_decision and not is_member,
+        "can_decide": can_decide,
         "can_approve": can_approve,
-        "decision_form": form or DecisionForm(can_approve=can_approve),
+        "decision_form": form,
     }
     return render(request, "review/offer.html", context)
 

@@ -79,6 +79,9 @@ PAGES = {
     ("post", "review:unassign"): (LOGIN, *(FORBIDDEN,) * 5, DONE, DONE),
     ("post", "review:decide"): (LOGIN, *(FORBIDDEN,) * 5, DONE, DONE),
     ("post", "review:rerun_checks"): (LOGIN, *(FORBIDDEN,) * 5, DONE, DONE),
+    # Bulk actions on the queue: the confirmation page, then the action confirmed.
+    ("post", "review:bulk"): (LOGIN, *(FORBIDDEN,) * 5, OK, OK),
+    ("post", "review:bulk_confirm"): (LOGIN, *(FORBIDDEN,) * 5, DONE, DONE),
     # Each person's own account: django-allauth's pages and ours. Nobody reaches another's.
     ("get", "accounts:profile"): (LOGIN, *EVERYONE),
     ("get", "account_change_password"): (LOGIN, *EVERYONE),
@@ -146,6 +149,8 @@ def _url(name, offer):
     if name in (
         "review:dashboard",
         "review:export",
+        "review:bulk",
+        "review:bulk_confirm",
         "offers:list",
         "offers:new",
         "healthz",
@@ -189,6 +194,8 @@ def _posted(name, offer):
         return {"email": "erin@example.com", "role": "viewer"}
     if name == "organisations:change_role":
         return {"role": "marketer"}
+    if name in ("review:bulk", "review:bulk_confirm"):
+        return {"offers": offer.pk, "action": "rerun"}
     return POSTS.get(name, {})
 
 
@@ -196,10 +203,8 @@ POSTS = {
     "offers:withdraw": {"confirm": "on"},
     "review:decide": {
         "decision": "changes_requested",
-        "reasons-TOTAL_FORMS": "1",
-        "reasons-INITIAL_FORMS": "0",
-        "reasons-0-requirement": "uptime",
-        "reasons-0-comment": "Show us the SLA page.",
+        "verdict_uptime": "not_met",
+        "comment_uptime": "Show us the SLA page.",
     },
 }
 

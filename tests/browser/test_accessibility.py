@@ -10,8 +10,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from accounts.models import User
+from accounts.models import Role, User
 from tests.browser.pages import (
+    ERRORS_NOT_TIED,
     WIZARD_STEPS,
     assert_errors_are_announced,
     axe_violations,
@@ -21,6 +22,7 @@ from tests.browser.pages import (
     sign_in,
 )
 from tests.browser.test_publisher_journey import png_file, save_and_continue
+from tests.factories import UserFactory
 from tests.signing_in import mailed_code, totp_code
 
 pytestmark = pytest.mark.browser
@@ -175,11 +177,49 @@ def test_the_review_queue_and_offer_page_have_no_serious_violations(page, seeded
         expect(logo).to_have_js_property("naturalWidth", 90)
     audit.check("review page: resubmitted, with changes, checks and history")
     page.get_by_role("button", name="Record the decision", exact=True).click()
-    assert_errors_are_announced(page)
+    # The decision opens on its first error, the decision's first choice, not on the summary.
+    expect(page.locator("#id_decision_0")).to_be_focused()
+    expect(page.locator("#error-summary")).to_have_attribute("role", "alert")
+    assert page.evaluate(ERRORS_NOT_TIED) == []
     audit.check("review page: a decision with errors")
     for name in ("changes_needed", "changes_requested", "in_review"):
         page.goto(f"/review/offers/{getattr(seeded, name).pk}/")
         audit.check(f"review page: {name}")
+    audit.assert_clean()
+
+
+def test_the_bulk_actions_and_their_confirmation_have_no_serious_violations(
+    page, seeded, live_server
+):
+    """The queue's boxes and actions, the confirmation of each action with an offer it leaves
+    as it is, and a reviewer refused there."""
+    UserFactory(email="erin@example.com", role=Role.REVIEWER)
+    sign_in(page, seeded.reviewer, live_server.url)
+    audit = Audit(page)
+
+    def continue_with(action, names, reviewer=None):
+        page.goto("/review/?q=Contoso")
+        for name in names:
+            page.get_by_label(f"Select {name}", exact=True).check()
+        page.get_by_label(action, exact=True).check()
+        if reviewer is not None:
+            page.get_by_label("Reviewer to assign", exact=True).select_option(label=reviewer)
+        page.get_by_role("button", name="Continue", exact=True).click()
+
+    continue_with("Run the checks again", ["Contoso In Review", "Contoso Changes Requested"])
+    expect(page.locator(".bulk-outcome--left")).to_have_count(1)
+    audit.check("bulk: running the checks again, one offer left as it is")
+    continue_with("Assign to a reviewer", ["Contoso Checks Failed"], "erin@example.com")
+    expect(page.get_by_role("button", name="Confirm", exact=True)).to_be_visible()
+    audit.check("bulk: assigning")
+    page.goto("/review/")
+    # A reviewer who can no longer take offers on (made inactive since the queue was drawn).
+    page.locator("#bulk_reviewer").evaluate("select => { select.options[0].value = '0'; }")
+    page.get_by_label("Select Contoso In Review", exact=True).check()
+    page.get_by_label("Assign to a reviewer", exact=True).check()
+    page.get_by_role("button", name="Continue", exact=True).click()
+    assert_errors_are_announced(page)
+    audit.check("bulk: a reviewer who cannot take offers on")
     audit.assert_clean()
 
 

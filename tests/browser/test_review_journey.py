@@ -1,7 +1,9 @@
 """The whole journey in real browsers, with a real Celery worker: a publisher signs up and
-submits, the worker checks the offer, a reviewer asks for a change with a reason, the publisher
-fixes it and resubmits, the worker checks again, the reviewer approves, and the publisher sees
-"Approved" and has the e-mails.
+submits, and their status page, left open, shows the worker's checks finishing; one reviewer
+assigns the offer to another, who finds it under "assigned to me", marks one requirement as not
+met and asks for changes, which the publisher's page shows arriving without a reload; the
+publisher fixes it and resubmits, the reviewer sees the old and new description side by side
+and approves, and the publisher sees "Approved" and has the e-mails.
 
 The worker is a child process (tests/worker_process.py) on the same PostgreSQL test database,
 Redis broker and media folder as the live server; it writes its e-mails as files, which the test
@@ -39,6 +41,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.integration]
 PUBLISHER = "dana@northwind.example"
 PUBLISHER_PASSWORD = "Tall-lighthouse-route-42"
 REVIEWER = "rita@offerdesk.example"
+SECOND_REVIEWER = "sam@offerdesk.example"
+DESCRIPTION = "<p>Plans <b>routes</b> for field engineers.</p>"
+NEW_DESCRIPTION = "<p>Plans <b>routes</b> and shifts for field engineers.</p>"
 APP = "Northwind Route Planner"
 UPTIME = "An uptime of at least 99.9%"
 ASKED = "Your service level agreement promises 99.99%; commit to that here."
@@ -100,11 +105,12 @@ def worker(shared_services, transactional_db, live_server, publisher_site, setti
         print(f"Log of worker {process.pid}:\n{process.log()}")  # shown if the test failed
 
 
-def test_a_publisher_fixes_what_the_reviewer_asked_and_the_offer_is_approved(
+def test_two_reviewers_share_the_offer_and_the_publisher_watches_it_live(
     worker, page, new_page, screenshot, publisher_site, mail_folder, tmp_path, mailoutbox
 ):
     publisher = page
-    reviewer_account = UserFactory(email=REVIEWER, role=Role.REVIEWER)
+    UserFactory(email=REVIEWER, role=Role.REVIEWER)
+    second_reviewer_account = UserFactory(email=SECOND_REVIEWER, role=Role.REVIEWER)
 
     # 1. The publisher signs up, fills the whole wizard and submits.
     sign_up(publisher, mailoutbox)
@@ -114,19 +120,24 @@ def test_a_publisher_fixes_what_the_reviewer_asked_and_the_offer_is_approved(
     offer = Offer.objects.get(created_by__email=PUBLISHER)
     expect(publisher).to_have_url(re.compile(rf"/offers/{offer.pk}/$"))
     expect(publisher.locator(".message")).to_have_text("Your offer was submitted.")
+    # A mark that a reload would wipe out: the page is left open from here on.
+    publisher.evaluate("window.stillTheSamePage = true")
 
-    # 2. The worker checks everything; the status page ends "In review".
-    reload_until_status(publisher, "In review", worker)
-    expect(publisher.locator(".checks tbody .badge")).to_have_text(["Passed"] * 7)
+    # 2. The worker checks everything; the open status page shows it, and ends "In review".
+    expect(publisher.locator(".checks tbody .badge")).to_have_text(
+        ["Passed"] * 7, timeout=DEADLINE_SECONDS * 1000
+    )
+    expect(status_badge(publisher)).to_have_text("In review")
+    expect(publisher.locator("#live-sentence")).to_contain_text("7 of 7 checks finished.")
     screenshot("publisher-in-review")
-    publisher.get_by_role("button", name="Sign out", exact=True).click()
 
-    # 3. A reviewer finds it in the queue, takes it on and asks for a change.
+    # 3. A reviewer finds it in the queue and gives it to a colleague.
     reviewer = new_page()
     log_in(reviewer, REVIEWER, PASSWORD)
     nav(reviewer).get_by_role("link", name="Review queue", exact=True).click()
     expect(reviewer.get_by_role("heading", level=1)).to_have_text("Review queue")
     [row] = queue_rows(reviewer)
+    assert row.pop("Selected") == f"Select {APP}"  # for the bulk actions
     assert row.pop("Submitted") != ""
     assert re.fullmatch(r"\d+ business days?", row.pop("Waited"))
     assert row == {
@@ -142,23 +153,47 @@ def test_a_publisher_fixes_what_the_reviewer_asked_and_the_offer_is_approved(
     expect(reviewer).to_have_url(re.compile(rf"/review/offers/{offer.pk}/$"))
     expect(reviewer.get_by_text("Nobody has taken this offer on yet.")).to_be_visible()
     expect(reviewer.get_by_role("region", name=re.compile("What changed"))).to_have_count(0)
-    reviewer.get_by_role("button", name="Assign to me", exact=True).click()
-    expect(reviewer.locator(".message")).to_have_text("This offer is now assigned to you.")
-    expect(reviewer.get_by_text("Assigned to you.", exact=True)).to_be_visible()
-
-    decision(reviewer).get_by_label("Request changes", exact=True).check()
-    reviewer.locator("#id_reasons-0-requirement").select_option(label=UPTIME)
-    reviewer.locator("#id_reasons-0-comment").fill(ASKED)
-    decision(reviewer).get_by_label("Internal note (optional)", exact=True).fill(INTERNAL_NOTE)
-    screenshot("reviewer-requests-changes", reviewer)
-    reviewer.get_by_role("button", name="Record the decision", exact=True).click()
+    reviewer.get_by_label("Assign to", exact=True).select_option(label=SECOND_REVIEWER)
+    reviewer.get_by_role("button", name="Assign", exact=True).click()
     expect(reviewer.locator(".message")).to_have_text(
+        f"This offer is now assigned to {SECOND_REVIEWER}."
+    )
+
+    # 4. The colleague finds it under "assigned to me", marks one requirement as not met
+    # beside the requirement itself, and asks for changes.
+    second = new_page()
+    log_in(second, SECOND_REVIEWER, PASSWORD)
+    nav(second).get_by_role("link", name="Review queue", exact=True).click()
+    second.get_by_label("Reviewer", exact=True).select_option(label="Assigned to me")
+    second.get_by_role("button", name="Show", exact=True).click()
+    [row] = queue_rows(second)
+    assert (row["App name"], row["Reviewer"]) == (APP, SECOND_REVIEWER)
+    second.get_by_role("link", name=APP, exact=True).click()
+    expect(second.get_by_text("Assigned to you.", exact=True)).to_be_visible()
+    uptime = second.locator("#requirement-uptime")
+    expect(uptime.get_by_label("Meets", exact=True)).to_be_checked()
+    uptime.get_by_label("Does not meet", exact=True).check()
+    uptime.get_by_label(f"Comment for the publisher on “{UPTIME}”", exact=True).fill(ASKED)
+    decision(second).get_by_label("Request changes", exact=True).check()
+    decision(second).get_by_label("Internal note (optional)", exact=True).fill(INTERNAL_NOTE)
+    screenshot("reviewer-requests-changes", second)
+    second.get_by_role("button", name="Record the decision", exact=True).click()
+    expect(second.locator(".message")).to_have_text(
         "You asked for changes. The publisher is being told, with your reasons."
     )
-    expect(status_badge(reviewer)).to_have_text("Changes requested")
+    expect(status_badge(second)).to_have_text("Changes requested")
 
-    # 4. The publisher logs in, reads the reason where it applies, fixes it and resubmits.
-    log_in(publisher, PUBLISHER, PUBLISHER_PASSWORD)
+    # 5. The publisher's page, still open, shows the decision arriving, and offers a reload.
+    expect(status_badge(publisher)).to_have_text("Changes requested")
+    reload_link = publisher.get_by_role("link", name="Reload the page to see what you can do now.")
+    expect(reload_link).to_be_visible()
+    assert publisher.evaluate("window.stillTheSamePage") is True
+    screenshot("publisher-sees-the-decision-arrive")
+    reload_link.click()
+
+    # 6. The publisher reads the reason where it applies, fixes it and resubmits.
+    expect(status_badge(publisher)).to_have_text("Changes requested")
+    nav(publisher).get_by_role("link", name="My offers", exact=True).click()
     expect(publisher.locator("tbody .badge")).to_have_text(["Changes requested"])
     expect(publisher.locator(".news-list .badge")).to_have_text(
         ["Changes requested", "Submission received"]
@@ -184,6 +219,7 @@ def test_a_publisher_fixes_what_the_reviewer_asked_and_the_offer_is_approved(
     expect(publisher).to_have_url(re.compile(rf"/offers/{offer.pk}/edit/business/$"))
     save_and_continue(publisher)
     expect(publisher).to_have_url(re.compile(rf"/offers/{offer.pk}/edit/marketing/$"))
+    publisher.get_by_label("Description", exact=True).fill(NEW_DESCRIPTION)
     save_and_continue(publisher)  # the stored logos stay
     expect(publisher).to_have_url(re.compile(rf"/offers/{offer.pk}/edit/review/$"))
     publisher.get_by_role("button", name="Submit offer", exact=True).click()
@@ -191,26 +227,30 @@ def test_a_publisher_fixes_what_the_reviewer_asked_and_the_offer_is_approved(
     reload_until_status(publisher, "In review", worker)
     expect(publisher.get_by_role("region", name="What the reviewer asked for")).to_have_count(0)
 
-    # 5. The reviewer sees what changed since revision 1, and approves.
-    reviewer.reload()
-    expect(status_badge(reviewer)).to_have_text("In review")
-    changes = reviewer.get_by_role("region", name="What changed since revision 1")
-    expect(changes.locator(".diff tbody")).to_have_count(1)
-    assert " ".join(changes.locator(".diff tbody").inner_text().split()) == (
-        "Uptime commitment 99.95% 99.99%"
-    )
-    expect(changes.locator(".diff tbody del")).to_have_text("99.95%")
-    expect(changes.locator(".diff tbody ins")).to_have_text("99.99%")
-    screenshot("reviewer-sees-changes", reviewer)
-    decision(reviewer).get_by_label("Approve", exact=True).check()
-    reviewer.get_by_role("button", name="Record the decision", exact=True).click()
-    expect(reviewer.locator(".message")).to_have_text(
+    # 7. The reviewer sees what changed since revision 1, the old and new description side by
+    # side, word by word and never as live markup, and approves.
+    second.reload()
+    expect(status_badge(second)).to_have_text("In review")
+    changes = second.get_by_role("region", name="What changed since revision 1")
+    [uptime_change, description_change] = changes.locator(".diff tbody").all()
+    assert " ".join(uptime_change.inner_text().split()) == "Uptime commitment 99.95% 99.99%"
+    expect(uptime_change.locator("del")).to_have_text("99.95%")
+    expect(uptime_change.locator("ins")).to_have_text("99.99%")
+    old, new = description_change.locator("td").all()
+    assert " ".join(old.inner_text().split()) == "Plans routes for field engineers."
+    assert " ".join(new.inner_text().split()) == "Plans routes and shifts for field engineers."
+    assert " ".join(" ".join(new.locator("ins").all_inner_texts()).split()) == "and shifts"
+    expect(description_change.locator("b")).to_have_count(0)
+    screenshot("reviewer-sees-changes", second)
+    decision(second).get_by_label("Approve", exact=True).check()
+    second.get_by_role("button", name="Record the decision", exact=True).click()
+    expect(second.locator(".message")).to_have_text(
         "You approved this offer. The publisher is being told."
     )
-    expect(status_badge(reviewer)).to_have_text("Approved")
-    screenshot("reviewer-approved", reviewer)
+    expect(status_badge(second)).to_have_text("Approved")
+    screenshot("reviewer-approved", second)
 
-    # 6. The publisher sees "Approved", and has every e-mail of the journey.
+    # 8. The publisher sees "Approved", and has every e-mail of the journey.
     publisher.reload()
     expect(status_badge(publisher)).to_have_text("Approved")
     expect(publisher.get_by_text("A reviewer approved your offer.", exact=True)).to_be_visible()
@@ -234,7 +274,7 @@ def test_a_publisher_fixes_what_the_reviewer_asked_and_the_offer_is_approved(
         2,
         "99.990",
     )
-    assert offer.assigned_to == reviewer_account
+    assert offer.assigned_to == second_reviewer_account
 
 
 def sign_up(page, mailoutbox):
@@ -270,9 +310,7 @@ def fill_the_wizard(page, *, site, tmp_path):
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Marketing assets")
     page.get_by_label("Official app name", exact=True).fill(APP)
-    page.get_by_label("Description", exact=True).fill(
-        "<p>Plans <b>routes</b> for field engineers.</p>"
-    )
+    page.get_by_label("Description", exact=True).fill(DESCRIPTION)
     for slot in ("40x40", "90x90", "115x115", "255x115"):
         width, height = (int(side) for side in slot.split("x"))
         logo_input(page, slot).set_input_files(png_file(tmp_path, width, height))

@@ -31,27 +31,23 @@ pytestmark = pytest.mark.django_db
 UPTIME = ("uptime", "Your SLA page says 99.5%; the marketplace asks for at least 99.9%.")
 LOGOS = ("logos", "The 255 × 115 logo is blurry.")
 REFUSED_APPROVAL = "An offer can be approved only when every check has passed."
-NO_REASON = "Name at least one requirement that is not met, with a comment."
+NO_REASON = (
+    "To request changes or to reject, mark at least one requirement “Does not meet”, with a "
+    "comment."
+)
 
 
 def url(name, offer, **kwargs):
     return reverse(f"review:{name}", kwargs={"pk": offer.pk, **kwargs})
 
 
-def decision_data(decision, reasons=(), internal_note="", rows=3, **extra):
-    """What the page's form posts: the decision, the note and `rows` rows of reasons."""
-    data = {
-        "decision": decision,
-        "internal_note": internal_note,
-        "reasons-TOTAL_FORMS": str(rows),
-        "reasons-INITIAL_FORMS": "0",
-        "reasons-MIN_NUM_FORMS": "0",
-        "reasons-MAX_NUM_FORMS": "1000",
-    }
-    for index in range(rows):
-        requirement, comment = reasons[index] if index < len(reasons) else ("", "")
-        data[f"reasons-{index}-requirement"] = requirement
-        data[f"reasons-{index}-comment"] = comment
+def decision_data(decision, reasons=(), internal_note="", **extra):
+    """What the page's form posts: the decision, the note, and each requirement in `reasons`
+    marked as not met with its comment (the others are left out: they meet)."""
+    data = {"decision": decision, "internal_note": internal_note}
+    for requirement, comment in reasons:
+        data[f"verdict_{requirement}"] = "not_met"
+        data[f"comment_{requirement}"] = comment
     return data | extra
 
 
@@ -221,7 +217,7 @@ def test_the_page_is_a_checklist_by_section_against_the_offers_requirements(
         "Technical requirements",
         "Marketing assets",
     ]
-    assert [[item.requirement.key for item in items] for _title, items in sections] == [
+    assert [[item.requirement.key for item, _verdict in items] for _title, items in sections] == [
         ["registration", "microsoft_account", "ordering_billing", "support_model", "licensing"],
         [
             "aad_sso",
@@ -234,7 +230,7 @@ def test_the_page_is_a_checklist_by_section_against_the_offers_requirements(
         ],
         ["app_name", "description", "logos", "terms", "privacy"],
     ]
-    items = {item.requirement.key: item for _title, items in sections for item in items}
+    items = {item.requirement.key: item for _title, items in sections for item, _verdict in items}
     assert [(answer.label, answer.text) for answer in items["registration"].answers] == [
         ("Company name", "Alice Apps"),
         ("Registration", "Microsoft Partner Network member"),
@@ -520,7 +516,8 @@ def test_running_the_checks_again_starts_a_new_round_of_pending_checks(
     )
     html = insider_client.get(url("offer", in_review)).content.decode()
     assert "<p>Ran the checks again.</p>" in html
-    assert html.count('<span class="badge badge--check-pending">Waiting</span>') == 7
+    # Each at a glance at the top, and again beside the answer it checks.
+    assert html.count('<span class="badge badge--check-pending">Waiting</span>') == 7 * 2
 
 
 def test_checks_run_again_by_the_workers_bring_the_offer_back_to_review(
@@ -596,7 +593,7 @@ def test_approving_is_refused_when_a_check_did_not_pass_and_nothing_is_lost(revi
 
 
 @pytest.mark.parametrize("decision", [OfferStatus.CHANGES_REQUESTED, OfferStatus.REJECTED])
-def test_asking_for_changes_or_rejecting_without_a_reason_keeps_what_was_typed(
+def test_asking_for_changes_or_rejecting_without_a_requirement_not_met_keeps_what_was_typed(
     reviewer_client, in_review, decision
 ):
     response = post_decision(
@@ -605,58 +602,114 @@ def test_asking_for_changes_or_rejecting_without_a_reason_keeps_what_was_typed(
     html = response.content.decode()
 
     assert response.status_code == 200
-    assert response.context["decision_form"].reasons.non_form_errors() == [NO_REASON]
-    assert f'<ul class="errorlist" id="reasons-errors"><li>{NO_REASON}</li></ul>' in html
+    assert response.context["decision_form"].errors == {"decision": [NO_REASON]}
+    assert f'<ul class="errorlist" id="id_decision_error"><li>{NO_REASON}</li></ul>' in html
     assert "Check the SLA again.</textarea>" in html
     index = 1 if decision == OfferStatus.CHANGES_REQUESTED else 2
-    assert f'value="{decision}" required id="id_decision_{index}" checked>' in html
-    assert status_of(in_review) == OfferStatus.IN_REVIEW
-
-
-def test_a_half_filled_reason_is_an_error_next_to_the_missing_field(reviewer_client, in_review):
-    data = decision_data(
-        OfferStatus.CHANGES_REQUESTED,
-        reasons=[UPTIME, ("", "The logo is blurry."), ("terms", "")],
-    )
-
-    response = reviewer_client.post(url("decide", in_review), data)
-    rows = response.context["decision_form"].reasons.forms
-
-    assert [row.errors for row in rows] == [
-        {},
-        {"requirement": ["Choose the requirement this comment is about."]},
-        {"comment": ["Say what is wrong with this requirement and how to fix it."]},
-    ]
-    html = response.content.decode()
     assert (
-        '<ul class="errorlist" id="id_reasons-1-requirement_error">'
-        "<li>Choose the requirement this comment is about.</li></ul>"
+        f'value="{decision}" required aria-invalid="true" id="id_decision_{index}" checked>' in html
+    )
+    # The page opens on the error: the first choice of the decision, not the summary.
+    assert 'value="approved" autofocus required aria-invalid="true" id="id_decision_0">' in html
+    assert 'id="error-summary" autofocus' not in html
+    assert status_of(in_review) == OfferStatus.IN_REVIEW
+
+
+def test_each_requirement_has_a_verdict_beside_it_that_meets_until_marked_otherwise(
+    reviewer_client, in_review
+):
+    html = reviewer_client.get(url("offer", in_review)).content.decode()
+    uptime = html[html.index('id="requirement-uptime"') :]
+    uptime = uptime[: uptime.index("</li>\n")]
+
+    assert "<legend>Verdict on “An uptime of at least 99.9%”</legend>" in uptime
+    assert (
+        '<input type="radio" name="verdict_uptime" value="meets" form="decision-form" '
+        'id="id_verdict_uptime_0" checked>'
+    ) in uptime
+    assert 'value="not_met" form="decision-form" id="id_verdict_uptime_1">' in uptime
+    assert (
+        '<label for="id_comment_uptime">Comment for the publisher on “An uptime of at least '
+        "99.9%”</label>"
+    ) in uptime
+    assert 'name="comment_uptime" cols="40" rows="2" form="decision-form"' in uptime
+    assert '<form method="post" action="' + url("decide", in_review) in html
+    assert 'id="decision-form"' in html
+    # No fixed rows of reasons any more.
+    assert "reasons-TOTAL_FORMS" not in html
+
+
+def test_a_requirement_not_met_without_a_comment_is_an_error_beside_it_and_focused(
+    reviewer_client, in_review
+):
+    data = decision_data(OfferStatus.CHANGES_REQUESTED, reasons=[UPTIME, ("logos", "")])
+    data["comment_terms"] = ""
+
+    response = reviewer_client.post(url("decide", in_review), data)
+    html = response.content.decode()
+
+    assert response.context["decision_form"].errors == {
+        "comment_logos": ["Say what does not meet this requirement and how to fix it."]
+    }
+    assert (
+        '<ul class="errorlist" id="id_comment_logos_error">'
+        "<li>Say what does not meet this requirement and how to fix it.</li></ul>"
     ) in html
-    assert "The logo is blurry.</textarea>" in html
+    assert (
+        '<textarea name="comment_logos" cols="40" rows="2" form="decision-form" maxlength="2000" '
+        'autofocus aria-invalid="true"'
+    ) in html
+    assert html.count(" autofocus") == 1
+    # The summary in the decision panel links to it.
+    assert '<a href="#id_comment_logos">Comment for the publisher on “Logos”: Say what' in html
     assert UPTIME[1] + "</textarea>" in html
+    assert 'value="not_met" form="decision-form" id="id_verdict_logos_1" checked>' in html
     assert ReviewReason.objects.count() == 0
     assert status_of(in_review) == OfferStatus.IN_REVIEW
 
 
-def test_the_same_requirement_twice_is_refused(reviewer_client, in_review):
-    data = decision_data(OfferStatus.CHANGES_REQUESTED, reasons=[UPTIME, ("uptime", "Also this.")])
+def test_a_comment_on_a_requirement_marked_as_met_is_kept_and_questioned(
+    reviewer_client, in_review
+):
+    data = decision_data(OfferStatus.CHANGES_REQUESTED, reasons=[UPTIME])
+    data["comment_logos"] = "The 255 × 115 logo is blurry."
 
     response = reviewer_client.post(url("decide", in_review), data)
 
-    assert response.context["decision_form"].reasons.non_form_errors() == [
-        "Each requirement can be named once; put all its comments in one row."
-    ]
+    assert response.context["decision_form"].errors == {
+        "comment_logos": [
+            "This requirement is marked as met: mark it “Does not meet” to send this comment, "
+            "or clear the comment."
+        ]
+    }
+    assert "The 255 × 115 logo is blurry.</textarea>" in response.content.decode()
     assert status_of(in_review) == OfferStatus.IN_REVIEW
 
 
-def test_approving_ignores_the_reason_rows(reviewer_client, in_review):
-    response = post_decision(
-        reviewer_client, in_review, OfferStatus.APPROVED, reasons=[("", "half a thought")]
-    )
+def test_an_offer_with_a_requirement_not_met_cannot_be_approved(reviewer_client, in_review):
+    response = post_decision(reviewer_client, in_review, OfferStatus.APPROVED, reasons=[UPTIME])
 
-    assert response.status_code == 302
-    assert status_of(in_review) == OfferStatus.APPROVED
+    assert response.context["decision_form"].errors == {
+        "decision": [
+            "An offer with a requirement marked “Does not meet” cannot be approved: request "
+            "changes or reject, or mark it as met."
+        ]
+    }
+    assert status_of(in_review) == OfferStatus.IN_REVIEW
     assert ReviewReason.objects.count() == 0
+
+
+def test_a_refusal_by_the_service_focuses_the_summary_of_the_decision_panel(reviewer_client, alice):
+    offer = submitted_offer(alice)
+    Check.objects.filter(offer=offer, kind="terms_url").update(status=CheckStatus.FAILED)
+
+    html = post_decision(reviewer_client, offer, OfferStatus.APPROVED).content.decode()
+
+    assert (
+        'id="error-summary" autofocus>\n  <h2>Please correct the following</h2>\n  <ul>\n'
+        f"    <li>{REFUSED_APPROVAL}</li>"
+    ) in html
+    assert html.count(" autofocus") == 1
 
 
 def test_a_missing_decision_is_an_error_on_its_field(reviewer_client, in_review):
@@ -874,8 +927,11 @@ def test_the_checks_of_the_page_update_by_themselves_while_they_run(reviewer_cli
         status=CheckStatus.PASSED, attempts=2, details={"format": "PNG", "width": 40}
     )
     fragment = reviewer_client.get(poll, headers=HTMX).content.decode()
+    # Beside the logo it checks, out of band: the evidence replaces its own place on the page.
+    assert '<div class="evidence" id="check-logo-40x40" hx-swap-oob="true">' in fragment
+    assert '<div class="evidence" id="check-logo-40x40">' in page
     assert "<dt>Format</dt><dd>PNG</dd>" in fragment
-    assert '<br><span class="subject">2 attempts</span>' in fragment
+    assert ' <span class="subject">2 attempts</span>' in fragment
     assert "Status: Being checked. 4 of 7 checks finished.</p>" in fragment
     assert poll_url(fragment) not in (None, poll)
 
