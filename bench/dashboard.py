@@ -229,13 +229,15 @@ def new_offer(spec, owner_and_organisation, reviewers):
     number, status, submitted_at, revision = spec
     decided_or_taken = status in ("in_review", "changes_requested", *DECIDED_WEIGHTS)
     submitted = status != "draft"
+    reviewer = reviewers[number % REVIEWERS] if decided_or_taken else None
     return Offer(
         organisation=organisation,
         created_by=owner,
         status=status,
         submitted_at=submitted_at,
         revision=revision,
-        assigned_to=reviewers[number % REVIEWERS] if decided_or_taken else None,
+        assigned_to=reviewer,
+        assigned_to_email=reviewer.email if reviewer else None,  # as offers.services.assign
         # As offers.checks.rounds stores it for the checks seed_checks() makes.
         check_outcome=(
             round_outcome(current_checks(number, status)) if submitted else CheckOutcome.NONE

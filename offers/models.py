@@ -122,6 +122,10 @@ class Offer(models.Model):
         blank=True,
         related_name="assigned_offers",
     )
+    # The assigned reviewer's e-mail address, the queue's sort "by reviewer": kept beside
+    # assigned_to by offers.services.assign and unassign, and after a reviewer's address changes
+    # (offers.apps). Sorting by a column of the joined user would read every open offer.
+    assigned_to_email = models.EmailField(null=True, blank=True, editable=False)
     # What the checks of the current revision say (round_outcome), stored by
     # offers.checks.rounds in the transaction that starts or settles them: the reviewers' queue
     # filters on it through an index instead of reading every offer's checks.
@@ -205,6 +209,13 @@ class Offer(models.Model):
             ),
             models.Index(
                 Lower("app_name"), "id", condition=REVIEWABLE, name="offers_queue_app_name"
+            ),
+            # By reviewer, the unassigned last: ascending here; descending (NULLS LAST, which
+            # SQLite's indexes cannot say) in migration 0017, on PostgreSQL.
+            models.Index(
+                fields=["assigned_to_email", "id"],
+                condition=REVIEWABLE,
+                name="offers_queue_reviewer",
             ),
             # Its default view, the open offers, within each check outcome and reviewer too:
             # the first 25 in order even when those are a few among many decided offers.

@@ -102,8 +102,8 @@ QUEUE_ORDER = {
     "-app_name": (Lower("app_name").desc(), "-pk"),
     "publisher": (Lower("organisation__company_name"), "pk"),
     "-publisher": (Lower("organisation__company_name").desc(), "-pk"),
-    "reviewer": (models.F("assigned_to__email").asc(nulls_last=True), "pk"),
-    "-reviewer": (models.F("assigned_to__email").desc(nulls_last=True), "-pk"),
+    "reviewer": (models.F("assigned_to_email").asc(nulls_last=True), "pk"),
+    "-reviewer": (models.F("assigned_to_email").desc(nulls_last=True), "-pk"),
     "updated": ("-updated_at", "-pk"),
 }
 # Who has an offer, for the queue's filter: the reviewer looking, or nobody.

@@ -363,9 +363,11 @@ def assign(offer, *, reviewer, by=None):
         ensure_may_assign(locked, reviewer)
         if locked.assigned_to_id == reviewer.pk:
             return None
-        Offer.objects.filter(pk=locked.pk).update(assigned_to=reviewer)
+        Offer.objects.filter(pk=locked.pk).update(
+            assigned_to=reviewer, assigned_to_email=reviewer.email
+        )
         event = _assignment_event(locked, EventKind.ASSIGNED, by, reviewer)
-    offer.assigned_to = reviewer
+    offer.assigned_to, offer.assigned_to_email = reviewer, reviewer.email
     return event
 
 
@@ -400,10 +402,17 @@ def unassign(offer, *, by):
         _ensure_assignable(locked)
         if locked.assigned_to_id is None:
             return None
-        Offer.objects.filter(pk=locked.pk).update(assigned_to=None)
+        Offer.objects.filter(pk=locked.pk).update(assigned_to=None, assigned_to_email=None)
         event = _assignment_event(locked, EventKind.UNASSIGNED, by, locked.assigned_to)
-    offer.assigned_to = None
+    offer.assigned_to, offer.assigned_to_email = None, None
     return event
+
+
+def follow_reviewer_email(user):
+    """After `user`'s address changed: the offers assigned to them sort under the new one."""
+    Offer.objects.filter(assigned_to=user).exclude(assigned_to_email=user.email).update(
+        assigned_to_email=user.email
+    )
 
 
 def _ensure_assignable(offer):

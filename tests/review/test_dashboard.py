@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Role
+from offers import services
 from offers.checks import rounds
 from offers.models import Check, CheckStatus, Offer, OfferStatus
 from review.clock import ReviewClock
@@ -557,11 +558,23 @@ def test_the_queue_sorts_by_publisher_and_reviewer_both_ways(
     queued("banana", hour=0, owner=publisher("b@x.test", company_name="Zeta Apps"))
     cherry = queued("Cherry", hour=1, owner=publisher("c@x.test", company_name="Mu Apps"))
     apple = queued("apple", hour=2, owner=publisher("a@x.test", company_name="Alpha Apps"))
-    Offer.objects.filter(pk=cherry.pk).update(assigned_to=reviewer)  # carol@
-    Offer.objects.filter(pk=apple.pk).update(assigned_to=None)
-    Offer.objects.exclude(pk__in=(cherry.pk, apple.pk)).update(assigned_to=erin)
+    services.assign(cherry, reviewer=reviewer)  # carol@
+    services.assign(Offer.objects.get(app_name="banana"), reviewer=erin)
+    assert apple.assigned_to is None
 
     assert listed(reviewer_client.get(URL, {"sort": sort})) == names
+
+
+def test_the_sort_by_reviewer_follows_a_change_of_address(reviewer_client, reviewer):
+    erin = UserFactory(email="erin@example.com", role=Role.REVIEWER)
+    services.assign(queued("Erin's", hour=0), reviewer=erin)
+    services.assign(queued("Carol's", hour=1), reviewer=reviewer)
+    assert listed(reviewer_client.get(URL, {"sort": "reviewer"})) == ["Carol's", "Erin's"]
+
+    erin.email = "aaron@example.com"  # as allauth's e-mail page or the admin would save it
+    erin.save()
+
+    assert listed(reviewer_client.get(URL, {"sort": "reviewer"})) == ["Erin's", "Carol's"]
 
 
 def test_a_column_heading_sorts_and_says_how_it_is_sorted(reviewer_client):
