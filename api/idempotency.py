@@ -11,6 +11,7 @@ Written here rather than taken from a package: the maintained ones (django-idemp
 others) key on the session user, not on an API key, and keep no request fingerprint."""
 
 import hashlib
+import json
 from datetime import timedelta
 from functools import wraps
 
@@ -23,6 +24,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework import status
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
+from rest_framework.utils.encoders import JSONEncoder
 
 from api.errors import Refused, error
 from api.models import IdempotentRequest
@@ -124,13 +126,13 @@ def _keep(claimed, response):
         claimed.delete()  # the retry should do the work
         return
     claimed.status_code = response.status_code
-    claimed.body = response.data
+    claimed.body = json.dumps(response.data, cls=JSONEncoder)
     claimed.headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
     claimed.save(update_fields=["status_code", "body", "headers"])
 
 
 def _replay(first):
-    response = Response(first.body, status=first.status_code)
+    response = Response(json.loads(first.body), status=first.status_code)
     for name, value in first.headers.items():
         response[name] = value
     response[REPLAYED] = "true"

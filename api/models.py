@@ -15,7 +15,9 @@ class IdempotentRequest(models.Model):
     key = models.CharField(_("idempotency key"), max_length=255)
     fingerprint = models.CharField(max_length=64)
     status_code = models.PositiveSmallIntegerField(null=True)
-    body = models.JSONField(null=True)
+    # The answer's JSON as text, not a JSONField: PostgreSQL's jsonb cannot hold a \u0000, which
+    # an error naming a field the client sent may well contain.
+    body = models.TextField(null=True)
     headers = models.JSONField(default=dict)
     created_at = models.DateTimeField(_("first sent"), auto_now_add=True)
 

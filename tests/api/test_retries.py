@@ -59,6 +59,18 @@ def test_a_refusal_is_replayed_too(writer):
     assert again.json() == first.json()
 
 
+def test_a_refusal_that_echoes_a_nul_in_a_field_name_is_kept_and_replayed(writer):
+    # The error names the unknown field, NUL and all: PostgreSQL's jsonb could not keep it.
+    bad = {"publisher": {"na\u0000me": "x"}}
+    first = send(writer, "post", "/api/v1/offers/", bad, HTTP_IDEMPOTENCY_KEY="n1")
+    again = send(writer, "post", "/api/v1/offers/", bad, HTTP_IDEMPOTENCY_KEY="n1")
+
+    assert (first.status_code, again.status_code) == (400, 400)
+    assert first.json()["errors"][0]["field"] == "publisher.na\u0000me"
+    assert again.json() == first.json()
+    assert again["Idempotent-Replayed"] == "true"
+
+
 def test_the_same_key_with_another_request_is_refused(writer):
     send(writer, "post", "/api/v1/offers/", CREATE, HTTP_IDEMPOTENCY_KEY="c1")
 
