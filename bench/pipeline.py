@@ -16,7 +16,13 @@ a local web server that answers after a set delay. Figures are taken after one w
   that run side by side can meet (one after the other they would take 3x). Exit status 1 when
   missed.
 - Throughput: 100 offers submitted in a row, pages answering in 50 ms: offers fully validated per
-  second, against one such offer alone; and the memory of every worker process.
+  second, against one such offer alone, and against the machine's ceiling (the cores divided by
+  the CPU seconds the worker processes spent per offer); and the memory of every worker process.
+- Writes per checked offer, over the throughput run: SQL statements, transactions that wrote
+  (those that wait for an fsync at commit, and those with synchronous_commit off) and broker
+  messages, counted where they are made (see the counters below), divided by the offers.
+  Target: at most 10 committing transactions per offer, a committing transaction being one
+  whose commit waits for an fsync. Exit status 1 when missed.
 
 Times come from the rows the workers write (the audit row of the round's last transition), on
 the same clock as the submit, so how often the benchmark polls does not enter them. Exit status 2
@@ -43,6 +49,7 @@ from tests.local_site import serve  # noqa: E402
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/offerdesk_bench"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/2"
 MAX_LATENCY_RATIO = 1.5
+MAX_TRANSACTIONS_PER_OFFER = 10
 SLOW_PAGE_MS = 1000
 FAST_PAGE_MS = 50
 LATENCY_RUNS = 5
@@ -55,6 +62,8 @@ WORKERS = {
     "urls": {"queues": ("urls",), "pool": "threads", "concurrency": 16},
     "logos": {"queues": ("logos", "default"), "pool": "prefork", "concurrency": 2},
 }
+# The workers count what they write (Counters).
+COUNTING = {"include": ("bench.pipeline",), "PIPELINE_BENCH_COUNTERS": "1"}
 # Every publisher a run makes has an address here, so that the cleanup finds them all, also
 # those of a run that was interrupted.
 BENCH_DOMAIN = "pipeline-bench.invalid"
@@ -62,6 +71,120 @@ BENCH_DOMAIN = "pipeline-bench.invalid"
 
 class RoundTimeout(Exception):
     pass
+
+
+# --- counters of writes --------------------------------------------------------------------
+#
+# Counted inside every process that works on an offer: this one while it calls submit_offer, and
+# the workers, which import this module at start (`celery worker --include=bench.pipeline`,
+# with PIPELINE_BENCH_COUNTERS set) and add what each task did to Redis after it.
+#
+# - statements: every SQL statement Django sends (BEGIN and COMMIT are not sent as statements
+#   by the driver, so they are not in it; SAVEPOINTs are). pg_stat_statements would count them
+#   in the server, but it needs shared_preload_libraries, which a laptop's PostgreSQL lacks.
+# - transactions: committed transactions that wrote (INSERT, UPDATE, DELETE, SELECT ... FOR
+#   UPDATE), an autocommitted statement being one. A read alone commits without an fsync, so it
+#   is not counted. (pg_stat_database's xact_commit counts the reads as well, and this
+#   benchmark's own polling with them.) An UPDATE that matched no row is counted, though it
+#   wrote nothing: the count is an upper bound.
+# - unsynced: those of them that ran SET LOCAL synchronous_commit TO OFF, whose commit does not
+#   wait for the WAL to reach the disk (offers.checks.rounds.worker_transaction). The others
+#   wait for an fsync each: "committing transactions" in the report, and the target.
+# - messages: tasks published to the broker (Celery's before_task_publish), retries included.
+
+COUNTER_KEYS = ("statements", "transactions", "unsynced", "messages")
+SYNC_OFF = "set local synchronous_commit to off"
+COUNTER_PREFIX = "pipeline-bench:"
+WRITES = ("insert", "update", "delete")
+
+
+class Counters:
+    def __init__(self):
+        import threading
+
+        self.lock = threading.Lock()
+        self.counts = dict.fromkeys(COUNTER_KEYS, 0)
+
+    def add(self, key, amount=1):
+        with self.lock:
+            self.counts[key] += amount
+
+    def take(self):
+        with self.lock:
+            counts, self.counts = self.counts, dict.fromkeys(COUNTER_KEYS, 0)
+        return counts
+
+    def flush(self):
+        """Add what was counted here to the totals in Redis, where every process adds its own."""
+        import redis
+
+        counts = self.take()
+        with redis.Redis.from_url(os.environ["REDIS_URL"]).pipeline() as pipe:
+            for key, amount in counts.items():
+                pipe.incrby(COUNTER_PREFIX + key, amount)
+            pipe.execute()
+
+    def execute(self, execute, sql, params, many, context):
+        """A Django execute wrapper: counts the statement, and its transaction if it writes."""
+        self.add("statements")
+        connection = context["connection"]
+        if self._writes(sql):
+            if not connection.in_atomic_block:
+                self.add("transactions")  # autocommit: the statement is its transaction
+            else:
+                self._once_on_commit(connection, self._committed)
+        elif sql.strip().lower() == SYNC_OFF and connection.in_atomic_block:
+            self._once_on_commit(connection, self._committed_unsynced)
+        return execute(sql, params, many, context)
+
+    @staticmethod
+    def _once_on_commit(connection, callback):
+        """Run `callback` if this transaction commits, once however often it is asked."""
+        if not any(entry[1] == callback for entry in connection.run_on_commit):
+            connection.on_commit(callback)
+
+    def _committed(self):
+        self.add("transactions")
+
+    def _committed_unsynced(self):
+        self.add("unsynced")
+
+    @staticmethod
+    def _writes(sql):
+        text = sql.lstrip().lower()
+        return text.startswith(WRITES) or (text.startswith("select") and "for update" in text)
+
+    def published(self, **kwargs):
+        self.add("messages")
+
+
+COUNTERS = Counters()
+
+
+def read_counters():
+    import redis
+
+    client = redis.Redis.from_url(os.environ["REDIS_URL"])
+    return {key: int(client.get(COUNTER_PREFIX + key) or 0) for key in COUNTER_KEYS}
+
+
+def install_worker_counters():
+    """In a worker: count every connection's statements and every publish; flush per task."""
+    from celery.signals import before_task_publish, task_postrun
+    from django.db.backends.signals import connection_created
+
+    def instrument(sender, connection, **kwargs):
+        # Sent again on every reconnect of the same wrapper, which keeps its execute_wrappers.
+        if COUNTERS.execute not in connection.execute_wrappers:
+            connection.execute_wrappers.append(COUNTERS.execute)
+
+    connection_created.connect(instrument, weak=False)
+    before_task_publish.connect(COUNTERS.published, weak=False)
+    task_postrun.connect(lambda **kwargs: COUNTERS.flush(), weak=False)
+
+
+if os.environ.get("PIPELINE_BENCH_COUNTERS") == "1":
+    install_worker_counters()
 
 
 # --- the publishers' site ------------------------------------------------------------------
@@ -160,15 +283,16 @@ def make_offers(owner, count, urls):
     ]
 
 
-def run_rounds(offers, actor, poll_seconds):
-    """Submit the offers one after the other, as publishers would; wait for every round."""
+def run_rounds(offers, actor, poll_seconds, *, count=False):
+    """Submit the offers one after the other, as publishers would; wait for every round.
+    With `count`, what submit_offer writes and queues is counted (Counters)."""
     from django.utils import timezone
 
-    from offers.services import submit_offer
-
     start = timezone.now()
-    for offer in offers:
-        submit_offer(offer, actor=actor)
+    if count:
+        submit_counted(offers, actor)
+    else:
+        submit_all(offers, actor)
     submitted = timezone.now()
     ids = [offer.pk for offer in offers]
     wait_until_over(ids, poll_seconds)
@@ -178,6 +302,26 @@ def run_rounds(offers, actor, poll_seconds):
         over=seconds_between(start, last_round_over(ids)),
         checks=checks_that_passed(ids),
     )
+
+
+def submit_all(offers, actor):
+    from offers.services import submit_offer
+
+    for offer in offers:
+        submit_offer(offer, actor=actor)
+
+
+def submit_counted(offers, actor):
+    from celery.signals import before_task_publish
+    from django.db import connection
+
+    before_task_publish.connect(COUNTERS.published)
+    try:
+        with connection.execute_wrapper(COUNTERS.execute):
+            submit_all(offers, actor)
+    finally:
+        before_task_publish.disconnect(COUNTERS.published)
+    COUNTERS.flush()
 
 
 def wait_until_over(offer_ids, poll_seconds):
@@ -280,16 +424,21 @@ def measure_latency(owner, urls):
 
 
 def measure_throughput(owner, urls, workers):
-    """(Rounds of all the offers, CPU seconds each process used meanwhile, by label)."""
+    """(Rounds of all the offers, CPU seconds each process used meanwhile by label, and what
+    the Counters counted meanwhile)."""
     offers = make_offers(owner, THROUGHPUT_OFFERS, urls)
     processes = worker_processes(workers)
     before = [cpu_seconds(pid) for _label, pid in processes]
+    counted_before = read_counters()
     own_before = time.process_time()
-    rounds = run_rounds(offers, owner, poll_seconds=0.1)
+    rounds = run_rounds(offers, owner, poll_seconds=0.1, count=True)
     cpu = {"this process (submit_offer)": time.process_time() - own_before}
     for (label, pid), seconds in zip(processes, before, strict=True):
         cpu[f"{label} {pid}"] = cpu_seconds(pid) - seconds
-    return rounds, cpu
+    # A worker adds its counts once its task has returned, a moment after the round is over.
+    time.sleep(1)
+    counted = {key: value - counted_before[key] for key, value in read_counters().items()}
+    return rounds, cpu, counted
 
 
 # --- report --------------------------------------------------------------------------------
@@ -369,6 +518,28 @@ def report_throughput(alone, rounds, cpu):
     print(f"  CPU used meanwhile, of {os.cpu_count()} cores x {rounds.over:.2f} s:")
     for label, seconds in cpu.items():
         print(f"    {label:<30} {seconds:5.2f} s")
+    workers_cpu = sum(seconds for label, seconds in cpu.items() if "worker" in label)
+    per_offer = workers_cpu / count
+    print(
+        f"  {count / rounds.over:.1f} offers/s against a ceiling of "
+        f"{os.cpu_count() / per_offer:.1f} offers/s: {os.cpu_count()} cores / "
+        f"{1000 * per_offer:.1f} ms of worker CPU per offer (submit_offer and PostgreSQL not "
+        "counted)"
+    )
+
+
+def report_writes(counted):
+    """Per checked offer, over the throughput run (Counters says what each figure counts)."""
+    per_offer = {key: value / THROUGHPUT_OFFERS for key, value in counted.items()}
+    transactions = per_offer["transactions"] - per_offer["unsynced"]
+    print(f"Writes per checked offer ({THROUGHPUT_OFFERS} offers, web and workers together)")
+    print(f"  SQL statements                                 {per_offer['statements']:5.1f}")
+    print(f"  transactions that wrote                        {per_offer['transactions']:5.1f}")
+    print(f"    committing (each waits for an fsync)         {transactions:5.1f}")
+    print(f"    with synchronous_commit off (no fsync wait)  {per_offer['unsynced']:5.1f}")
+    print(f"  broker messages                                {per_offer['messages']:5.1f}")
+    target = f"<= {MAX_TRANSACTIONS_PER_OFFER} committing transactions per checked offer"
+    return target, transactions <= MAX_TRANSACTIONS_PER_OFFER, f"{transactions:.1f}"
 
 
 def report_memory(rows):
@@ -406,7 +577,7 @@ def benchmark(base_url, workers):
     alone = [
         run_rounds([offer], owner, 0.02) for offer in make_offers(owner, ALONE_RUNS, fast_urls)
     ]
-    rounds, cpu = measure_throughput(owner, fast_urls, workers)
+    rounds, cpu, counted = measure_throughput(owner, fast_urls, workers)
     memory = [(label, pid, *process_memory(pid)) for label, pid in worker_processes(workers)]
 
     print(f"Checking pipeline benchmark: workers {describe_workers()}")
@@ -414,6 +585,8 @@ def benchmark(base_url, workers):
     targets = [report_latency(direct, pipeline)]
     print()
     report_throughput(alone, rounds, cpu)
+    print()
+    targets.append(report_writes(counted))
     print()
     report_memory(memory)
     print()
@@ -438,8 +611,8 @@ def run(base_url):
     empty_redis()
     try:
         with (
-            celery_worker(**WORKERS["urls"]) as urls,
-            celery_worker(**WORKERS["logos"]) as logos,
+            celery_worker(**WORKERS["urls"], **COUNTING) as urls,
+            celery_worker(**WORKERS["logos"], **COUNTING) as logos,
         ):
             workers = {"urls": urls, "logos": logos}
             try:

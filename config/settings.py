@@ -354,6 +354,7 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 # Routes and the beat name tasks by the names offers/tasks.py declares, which never change.
 CELERY_TASK_ROUTES = {
     "offers.tasks.check_url": {"queue": "urls"},
+    "offers.tasks.check_logos": {"queue": "logos"},
     "offers.tasks.check_logo": {"queue": "logos"},
     # A webhook waits on the receiver, as a URL check waits on the site.
     "webhooks.tasks.deliver": {"queue": "urls"},

@@ -29,14 +29,24 @@ def check_url(self, *, check_id):
     _run_check(self, check_id)
 
 
+@shared_task(name="offers.tasks.check_logos", **_CHECK_OPTIONS, soft_time_limit=20, time_limit=30)
+def check_logos(self, *, check_ids):
+    """The logos of one submission, together: a few milliseconds of CPU each, so one task, one
+    claim and one commit serve them all (CPU: runs on the "logos" queue's process pool)."""
+    _retry_if_due(self, rounds.run_all(check_ids, self.request.id))
+
+
 @shared_task(name="offers.tasks.check_logo", **_CHECK_OPTIONS, soft_time_limit=20, time_limit=30)
 def check_logo(self, *, check_id):
-    """One logo of a submitted offer (CPU: runs on the "logos" queue's process pool)."""
+    """One logo: no longer queued, kept for the messages a deploy finds already queued."""
     _run_check(self, check_id)
 
 
 def _run_check(task, check_id):
-    attempts = rounds.run(check_id, task.request.id)
+    _retry_if_due(task, rounds.run(check_id, task.request.id))
+
+
+def _retry_if_due(task, attempts):
     if attempts is not None:
         raise task.retry(countdown=rounds.retry_delay(attempts), max_retries=None)
 

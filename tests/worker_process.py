@@ -100,9 +100,11 @@ def celery_worker(
     pool="threads",
     concurrency=4,
     ready_timeout=60,
+    include=(),
     **env_overrides,
 ):
-    """Start `celery -A config worker` and wait until it says it is ready; stop it after."""
+    """Start `celery -A config worker` and wait until it says it is ready; stop it after.
+    `include` names extra modules the worker imports at start (the benchmark's counters)."""
     command = [
         sys.executable,
         "-m",
@@ -119,6 +121,8 @@ def celery_worker(
         "--without-mingle",
         "--without-heartbeat",
     ]
+    if include:
+        command.append(f"--include={','.join(include)}")
     # The worker writes through its own copy of the descriptor: ours can close at once.
     with tempfile.NamedTemporaryFile(prefix="celery-worker-", suffix=".log", delete=False) as log:
         process = subprocess.Popen(

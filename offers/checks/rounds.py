@@ -1,15 +1,17 @@
 """The round of checks of a submitted offer: a check row per logo and per URL, taken and
 finished by the workers, and what the offer does once the last one is done; the sweeper.
 
-The tasks in offers.tasks call into here; checks are queued through offers.broker."""
+The tasks in offers.tasks call into here; checks are queued through offers.broker: one task for
+a round's logos, one per URL. A worker's claim and result commit without waiting for the disk
+(worker_transaction says why that is safe)."""
 
 import random
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -74,35 +76,89 @@ def store_outcome(offer, checks):
         offer.check_outcome = outcome
 
 
-def enqueue(check_ids):
-    """Queue a task per check. Never raises: with the broker down the submission still
-    succeeds, the checks stay pending, and the sweeper queues them again later."""
+def enqueue(check_ids, *, stamp=False):
+    """Queue one task for the logos of each round (they take milliseconds of CPU each) and one
+    per URL (they wait on the network, side by side). Never raises: with the broker down the
+    submission still succeeds, the checks stay pending, and the sweeper queues them again.
+
+    A new round is not stamped: its rows' created_at is when they were queued, and the sweeper
+    counts from it when queued_at is empty. The sweeper `stamp`s what it queues again."""
     queued = []
-    for check in Check.objects.filter(pk__in=check_ids, status=CheckStatus.PENDING):
-        task = "offers.tasks.check_logo" if check.is_logo else "offers.tasks.check_url"
-        if not broker.enqueue(task, check_id=check.pk):
+    pending = Check.objects.filter(pk__in=check_ids, status=CheckStatus.PENDING)
+    for task, kwargs, ids in _tasks(pending):
+        if not broker.enqueue(task, **kwargs):
             break  # the broker cannot be reached: the rest would fail the same way
-        queued.append(check.pk)
-    Check.objects.filter(pk__in=queued).update(queued_at=timezone.now())
+        queued += ids
+    if stamp and queued:
+        Check.objects.filter(pk__in=queued).update(queued_at=timezone.now())
+
+
+def _tasks(checks):
+    """(task, its keyword arguments, the check ids it runs) for these checks."""
+    logos, urls = {}, []
+    for check in checks:
+        if check.is_logo:
+            logos.setdefault((check.offer_id, check.revision), []).append(check.pk)
+        else:
+            urls.append(("offers.tasks.check_url", {"check_id": check.pk}, [check.pk]))
+    batches = [("offers.tasks.check_logos", {"check_ids": ids}, ids) for ids in logos.values()]
+    return batches + urls
+
+
+@contextmanager
+def worker_transaction():
+    """A transaction of a worker's check whose commit does not wait for the disk.
+
+    With synchronous_commit off, PostgreSQL reports the commit before its WAL is flushed: only
+    a crash of the database server (or its machine) may then lose the last few hundred
+    milliseconds of commits, each whole, never a part of one and never corrupting anything.
+    That is safe for these writes, because the sweeper repairs every such loss: a lost claim or
+    release leaves the check pending, or running and then reset to pending; a lost result
+    leaves it running, together with what the end of its round did in the same transaction
+    (the offer's status, its audit row, news and webhook rows), so the check runs once more and
+    the round ends again. A task queued on commit for a lost row finds nothing and returns
+    quietly; at worst an e-mail that already went out goes out twice. The publisher's and the
+    reviewers' own writes keep waiting for the disk.
+
+    Only on PostgreSQL; and only when this is the outermost transaction, so as never to weaken
+    a caller's."""
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        yield
 
 
 def claim(check_id, task_id):
     """Take a pending check of the offer's current round, atomically: a second delivery of the
     same work finds nothing to take. A redelivery of the very task that held it (its worker
     died) may take it back. Returns the check, or None when there is nothing to do."""
+    checks = claim_all([check_id], task_id)
+    return checks[0] if checks else None
+
+
+def claim_all(check_ids, task_id):
+    """Take those of these checks that are takeable (see claim) in one UPDATE, and start the
+    offer's validation in the same transaction. Returns the checks taken, maybe none."""
     current = Q(revision=F("offer__revision"), offer__status__in=CHECKING_STATUSES)
     takeable = Q(status=CheckStatus.PENDING) | Q(status=CheckStatus.RUNNING, details__task=task_id)
-    claimed = Check.objects.filter(current & takeable, pk=check_id).update(
-        status=CheckStatus.RUNNING,
-        attempts=F("attempts") + 1,
-        started_at=timezone.now(),
-        details={"task": task_id},
-    )
-    if not claimed:
-        return None
-    check = Check.objects.select_related("offer").get(pk=check_id)
-    _mark_validating(check.offer)
-    return check
+    with worker_transaction():
+        claimed = Check.objects.filter(current & takeable, pk__in=check_ids).update(
+            status=CheckStatus.RUNNING,
+            attempts=F("attempts") + 1,
+            started_at=timezone.now(),
+            details={"task": task_id},
+        )
+        if not claimed:
+            return []
+        checks = list(
+            Check.objects.select_related("offer").filter(
+                pk__in=check_ids, status=CheckStatus.RUNNING, details__task=task_id
+            )
+        )
+        _mark_validating(checks[0].offer)
+    return checks
 
 
 def _mark_validating(offer):
@@ -115,27 +171,54 @@ def _mark_validating(offer):
 def run(check_id, task_id):
     """Do one attempt of a check. Returns the number of attempts made when the outcome is
     transient and another attempt is due; None when the check is settled or not ours."""
-    check = claim(check_id, task_id)
-    if check is None:
-        return None
-    outcome = perform(check)
-    if outcome.transient and check.attempts < settings.CHECK_MAX_ATTEMPTS:
+    return run_all([check_id], task_id)
+
+
+def run_all(check_ids, task_id):
+    """Do one attempt of each of these checks (a round's logos) that is ours to take; settle
+    them together. Returns the most attempts made by a check whose outcome was transient and
+    which is due another attempt, which its task retries alone (the settled ones are not
+    takeable again); None when there is nothing to retry."""
+    checks = claim_all(check_ids, task_id)
+    logos = _stored_logos(checks)
+    results = [(check, perform(check, logos)) for check in checks]
+    again = [
+        (check, outcome)
+        for check, outcome in results
+        if outcome.transient and check.attempts < settings.CHECK_MAX_ATTEMPTS
+    ]
+    for check, outcome in again:
         _release(check, outcome)
-        return check.attempts
-    finish(check, outcome)
-    return None
+    settled = [result for result in results if result not in again]
+    if settled:
+        finish_all(settled)
+    return max((check.attempts for check, _outcome in again), default=None)
 
 
-def perform(check):
-    """Run the check itself. Never raises for bad input: a bad image or URL is an outcome."""
+def _stored_logos(checks):
+    """{(offer id, slot): Logo} for the logo checks among `checks`, in one query."""
+    logo_checks = [check for check in checks if check.is_logo]
+    if not logo_checks:
+        return {}
+    stored = Logo.objects.filter(
+        offer__in={check.offer_id for check in logo_checks},
+        slot__in={check.subject for check in logo_checks},
+    )
+    return {(logo.offer_id, logo.slot): logo for logo in stored}
+
+
+def perform(check, logos=None):
+    """Run the check itself. Never raises for bad input: a bad image or URL is an outcome.
+    `logos` are the stored logos of the checks at hand (_stored_logos), read once for all."""
     if check.is_logo:
-        return _perform_logo(check)
+        if logos is None:
+            logos = _stored_logos([check])
+        return _perform_logo(check, logos.get((check.offer_id, check.subject)))
     return _perform_url(check)
 
 
-def _perform_logo(check):
+def _perform_logo(check, logo):
     requirements = check.offer.requirements
-    logo = Logo.objects.filter(offer=check.offer, slot=check.subject).first()
     missing = Outcome(CheckStatus.FAILED, _("No logo is stored for this slot. Upload it."))
     if logo is None:
         return missing
@@ -170,12 +253,13 @@ def _perform_url(check):
 
 def _release(check, outcome):
     """Hand a transiently failed check back as pending, for the retry that follows."""
-    Check.objects.filter(pk=check.pk, status=CheckStatus.RUNNING).update(
-        status=CheckStatus.PENDING,
-        **storable(outcome.message),
-        details={**outcome.details, "last_attempt": check.attempts},
-        queued_at=timezone.now(),
-    )
+    with worker_transaction():
+        Check.objects.filter(pk=check.pk, status=CheckStatus.RUNNING).update(
+            status=CheckStatus.PENDING,
+            **storable(outcome.message),
+            details={**outcome.details, "last_attempt": check.attempts},
+            queued_at=timezone.now(),
+        )
 
 
 def retry_delay(attempts):
@@ -185,22 +269,33 @@ def retry_delay(attempts):
 
 
 def finish(check, outcome):
-    """Record the outcome; the last check of a round moves the offer on. The offer's row is
-    locked first, so two checks finishing at once cannot both think they were not last."""
-    with transaction.atomic():
-        offer = Offer.objects.select_for_update().get(pk=check.offer_id)
-        finished = Check.objects.filter(pk=check.pk, status=CheckStatus.RUNNING).update(
-            status=outcome.status,
-            **storable(outcome.message),
-            details=outcome.details,
-            warnings=list(outcome.warnings),
-            finished_at=timezone.now(),
-        )
-        if finished and offer.revision == check.revision:
+    """Record the outcome; the last check of a round moves the offer on."""
+    finish_all([(check, outcome)])
+
+
+def finish_all(results):
+    """Record the outcome of each (check, outcome), all of one offer, in one transaction; the
+    last check of a round moves the offer on. The offer's row is locked first, so two checks
+    finishing at once cannot both think they were not last."""
+    with worker_transaction():
+        offer = Offer.objects.select_for_update().get(pk=results[0][0].offer_id)
+        finished = [check for check, outcome in results if _record(check, outcome)]
+        if any(check.revision == offer.revision for check in finished):
             # One read of the round's rows serves both.
             checks = Check.objects.current_round(offer)
             store_outcome(offer, checks)
             _advance_if_round_done(offer, checks)
+
+
+def _record(check, outcome):
+    """Whether the check was still running, and now holds the outcome."""
+    return Check.objects.filter(pk=check.pk, status=CheckStatus.RUNNING).update(
+        status=outcome.status,
+        **storable(outcome.message),
+        details=outcome.details,
+        warnings=list(outcome.warnings),
+        finished_at=timezone.now(),
+    )
 
 
 def _advance_if_round_done(offer, checks):
@@ -233,7 +328,7 @@ def sweep(now=None):
     for check in exhausted:
         _give_up(check)
     if retry:
-        enqueue(retry)  # it records queued_at only for what the broker took
+        enqueue(retry, stamp=True)  # it records queued_at only for what the broker took
     return len(retry), len(exhausted)
 
 

@@ -161,7 +161,7 @@ def test_a_submission_while_the_broker_is_down_waits_for_the_sweeper(
     assert offer.status == OfferStatus.SUBMITTED
     waiting = list(Check.objects.current_round(offer))
     assert [(c.status, c.queued_at) for c in waiting] == [(CheckStatus.PENDING, None)] * 7
-    # The receipt e-mail, then the first check: the rest are not tried once the broker fails.
+    # The receipt e-mail, then the logos' task: the rest are not tried once the broker fails.
     receipt = Notification.objects.get(offer=offer)
     logged = [
         (r.msg, *r.args, str(r.exc_info[1])) for r in caplog.records if r.name == "offers.broker"
@@ -171,8 +171,8 @@ def test_a_submission_while_the_broker_is_down_waits_for_the_sweeper(
         (QUEUE_FAILED, "offers.tasks.send_notification", {"notification_id": receipt.pk}, refused),
         (
             QUEUE_FAILED,
-            "offers.tasks.check_logo",
-            {"check_id": min(c.pk for c in waiting)},
+            "offers.tasks.check_logos",
+            {"check_ids": [c.pk for c in waiting if c.is_logo]},
             refused,
         ),
     ]

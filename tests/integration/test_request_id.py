@@ -29,7 +29,7 @@ def test_the_request_id_follows_every_task_the_submission_queued(alice, site, st
     finished_round(offer, worker)
     started = [entry for entry in json_lines(worker.log()) if entry["event"] == "task_started"]
     assert sorted(entry["task"] for entry in started) == sorted(
-        ["offers.tasks.check_logo"] * 4
+        ["offers.tasks.check_logos"]
         + ["offers.tasks.check_url"] * 3
         + ["offers.tasks.send_notification"]
     )

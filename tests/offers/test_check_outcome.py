@@ -91,7 +91,7 @@ def test_the_outcome_stays_running_until_the_last_check_settles_the_round(
 
 def test_a_check_handed_back_for_a_retry_keeps_the_round_running(submitted, monkeypatch):
     timed_out = rounds.Outcome(ERROR, "Timed out.", transient=True)
-    monkeypatch.setattr(rounds, "perform", lambda check: timed_out)
+    monkeypatch.setattr(rounds, "perform", lambda check, logos=None: timed_out)
     check = Check.objects.current_round(submitted).first()
 
     assert rounds.run(check.pk, "task") == 1  # another attempt is due

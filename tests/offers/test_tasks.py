@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db
 TASKS_MODULE = Path(tasks.__file__)
 NAMES = {
     "check_url": "offers.tasks.check_url",
+    "check_logos": "offers.tasks.check_logos",
     "check_logo": "offers.tasks.check_logo",
     "sweep_checks": "offers.tasks.sweep_checks",
     "clean_orphaned_uploads": "offers.tasks.clean_orphaned_uploads",
@@ -56,6 +57,7 @@ def test_the_queue_routes_use_the_declared_names():
     }
     assert {
         NAMES["check_url"]: {"queue": "urls"},
+        NAMES["check_logos"]: {"queue": "logos"},
         NAMES["check_logo"]: {"queue": "logos"},
     } == routes
     assert set(routes) <= set(app.tasks)
@@ -78,6 +80,23 @@ def test_a_transient_outcome_makes_the_task_retry_after_the_backoff(task, monkey
         task.apply(kwargs={"check_id": 7})
 
     assert (runs, retry.value.when) == ([7], 7.5)
+
+
+def test_a_logo_task_whose_checks_are_gone_returns_quietly():
+    result = tasks.check_logos.apply(kwargs={"check_ids": [404, 405]})
+
+    assert (result.successful(), result.result) == (True, None)
+
+
+def test_a_transient_logo_outcome_makes_the_logo_task_retry_after_the_backoff(monkeypatch):
+    runs = []
+    monkeypatch.setattr(rounds, "run_all", lambda check_ids, task_id: runs.append(check_ids) or 2)
+    monkeypatch.setattr(rounds, "retry_delay", lambda attempts: attempts * 2.5)
+
+    with pytest.raises(Retry) as retry:
+        tasks.check_logos.apply(kwargs={"check_ids": [7, 8, 9, 10]})
+
+    assert (runs, retry.value.when) == ([[7, 8, 9, 10]], 5.0)
 
 
 def test_an_e_mail_that_failed_for_now_is_retried_after_the_backoff(monkeypatch):

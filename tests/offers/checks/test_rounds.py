@@ -5,6 +5,9 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection, transaction
+from django.db.models.fields.files import FieldFile
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError
@@ -214,6 +217,115 @@ def test_retries_wait_longer_each_time_up_to_a_cap(settings):
     assert 30 <= delays[3] <= 60
 
 
+def test_a_round_queues_one_task_for_its_four_logos_and_one_per_url(offer, monkeypatch):
+    checks = submit(offer)
+    sent = []
+    monkeypatch.setattr(
+        rounds.broker, "enqueue", lambda task, **kwargs: sent.append((task, kwargs)) or True
+    )
+
+    rounds.enqueue([check.pk for check in checks])
+
+    logos = [check.pk for check in checks if check.is_logo]
+    urls = [check.pk for check in checks if not check.is_logo]
+    assert sent == [("offers.tasks.check_logos", {"check_ids": logos})] + [
+        ("offers.tasks.check_url", {"check_id": pk}) for pk in urls
+    ]
+    # A new round's created_at says when it was queued: no update just to stamp it.
+    assert Check.objects.filter(queued_at__isnull=False).count() == 0
+
+
+def test_one_logo_task_checks_the_four_slots_each_with_its_own_outcome(offer):
+    with offer.logos.get(slot="90x90").image.open("wb") as handle:
+        handle.write(b"not a png")
+    logos = [check.pk for check in submit(offer) if check.is_logo]
+
+    assert rounds.run_all(logos, "logo-task") is None
+
+    checks = offer.checks.filter(kind="logo")
+    assert {check.subject: (check.status, check.attempts) for check in checks} == {
+        "40x40": (CheckStatus.PASSED, 1),
+        "90x90": (CheckStatus.FAILED, 1),
+        "115x115": (CheckStatus.PASSED, 1),
+        "255x115": (CheckStatus.PASSED, 1),
+    }
+    assert checks.get(subject="40x40").message == "This logo fits the 40 × 40 slot."
+    assert checks.get(subject="90x90").message == (
+        "This file is not a PNG image. Save the logo as PNG and upload it again."
+    )
+
+
+def test_a_logo_the_store_cannot_read_now_is_tried_again_alone(offer, monkeypatch):
+    logos = [check.pk for check in submit(offer) if check.is_logo]
+    stored_open = FieldFile.open
+
+    def store_down_for_90x90(file, mode="rb"):
+        if file.instance.slot == "90x90":
+            raise OSError("The file store did not answer.")
+        return stored_open(file, mode)
+
+    monkeypatch.setattr(FieldFile, "open", store_down_for_90x90)
+
+    assert rounds.run_all(logos, "logo-task") == 1  # transient: the task retries after a pause
+    assert _logo_attempts(offer) == {
+        "40x40": (CheckStatus.PASSED, 1),
+        "90x90": (CheckStatus.PENDING, 1),
+        "115x115": (CheckStatus.PASSED, 1),
+        "255x115": (CheckStatus.PASSED, 1),
+    }
+
+    monkeypatch.setattr(FieldFile, "open", stored_open)  # the store answers again
+    assert rounds.run_all(logos, "logo-task") is None  # the retry, with the same ids
+
+    assert _logo_attempts(offer) == {
+        "40x40": (CheckStatus.PASSED, 1),
+        "90x90": (CheckStatus.PASSED, 2),
+        "115x115": (CheckStatus.PASSED, 1),
+        "255x115": (CheckStatus.PASSED, 1),
+    }
+
+
+def _logo_attempts(offer):
+    checks = offer.checks.filter(kind="logo")
+    return {check.subject: (check.status, check.attempts) for check in checks}
+
+
+SYNC_OFF = "SET LOCAL synchronous_commit TO OFF"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_s_claim_and_result_commit_without_waiting_for_the_disk_on_postgresql(
+    offer, monkeypatch
+):
+    monkeypatch.setattr(rounds, "enqueue", lambda ids: None)  # this test runs the check itself
+    check = next(c for c in submit(offer) if c.kind == "support_url")
+
+    with CaptureQueriesContext(connection) as queries:
+        assert rounds.run(check.pk, "task") is None
+
+    statements = [query["sql"] for query in queries]
+    if connection.vendor == "postgresql":
+        # Two transactions, the claim and the result, each opened by it.
+        begins = [index for index, sql in enumerate(statements) if sql == "BEGIN"]
+        assert [statements[index + 1] for index in begins] == [SYNC_OFF, SYNC_OFF]
+    else:
+        assert SYNC_OFF not in statements  # SQLite has no such setting
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_result_recorded_inside_a_caller_s_transaction_keeps_its_durability(offer, monkeypatch):
+    monkeypatch.setattr(rounds, "enqueue", lambda ids: None)  # this test runs the check itself
+    check = next(c for c in submit(offer) if c.kind == "support_url")
+    claimed = rounds.claim(check.pk, "task")
+
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
+        rounds.finish(claimed, rounds.Outcome(CheckStatus.PASSED, "Checked."))
+
+    assert SYNC_OFF not in [query["sql"] for query in queries]
+    check.refresh_from_db()
+    assert check.status == CheckStatus.PASSED
+
+
 def test_a_damaged_stored_logo_fails_its_check_with_the_reason(offer):
     logo = offer.logos.get(slot="90x90")
     with logo.image.open("wb") as handle:
@@ -247,7 +359,7 @@ def test_submitting_while_the_broker_is_down_still_succeeds(
     def broker_down(*args, **kwargs):
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    monkeypatch.setattr(tasks.check_logo, "apply_async", broker_down)
+    monkeypatch.setattr(tasks.check_logos, "apply_async", broker_down)
     monkeypatch.setattr(tasks.check_url, "apply_async", broker_down)
 
     with django_capture_on_commit_callbacks(execute=True):
