@@ -398,6 +398,9 @@ CELERY_BEAT_SYNC_EVERY = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 
+# Sessions are read from the cache (Redis in production, locmem under `make run`) and written
+# through to the database: a page reads no session row, and a cache flush signs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

@@ -5,6 +5,7 @@ from django.core.exceptions import SuspiciousOperation
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
@@ -110,7 +111,7 @@ def offer_new(request):
         return redirect("offers:wizard", pk=offer.pk, step=STEPS[1].name)
     context = {
         "form": form,
-        "progress": _progress(None, STEPS[0].name, done=set()),
+        "progress": _progress(STEPS[0].name, done=set()),
         "fields_templates": [ALL_FIELDS_TEMPLATE],
         # The draft can be started; only the details are the owners' to change.
         "details_note": None if may_change_details else refusal(membership, Right.MANAGE),
@@ -192,15 +193,15 @@ def offer_logo(request, pk, slot):
     return logos.serve_clean_copy(access.get_offer(request, pk), slot)
 
 
-def _progress(offer, current, done):
-    """The progress indicator: every step, whether it is complete, and which one is shown."""
+def _progress(current, done, urls=None):
+    """The progress indicator: every step, whether it is complete, and which one is shown;
+    `urls` by step name, none before the offer exists."""
+    urls = urls or {}
     return [
         {
             "name": step.name,
             "title": step.title,
-            "url": reverse("offers:wizard", kwargs={"pk": offer.pk, "step": step.name})
-            if offer
-            else None,
+            "url": urls.get(step.name),
             "done": step.name in done,
             "current": step.name == current,
         }
@@ -242,7 +243,21 @@ class OfferWizard(LoginRequiredMixin, NamedUrlWizardView):
         return f"offer-{kwargs['pk']}"
 
     def get_step_url(self, step):
-        return reverse(self.url_name, kwargs={"pk": self.offer.pk, "step": step})
+        """A step's address, reversed once per request: a page links to some steps twice."""
+        if step not in self._step_urls:
+            self._step_urls[step] = reverse(
+                self.url_name, kwargs={"pk": self.offer.pk, "step": step}
+            )
+        return self._step_urls[step]
+
+    @cached_property
+    def _step_urls(self):
+        return {}
+
+    @cached_property
+    def missing(self):
+        """The incomplete steps, worked out (or read from the cache) once per request."""
+        return services.incomplete_steps_for_display(self.offer)
 
     def get_template_names(self):
         return [f"offers/wizard/{self.steps.current}.html"]
@@ -262,7 +277,7 @@ class OfferWizard(LoginRequiredMixin, NamedUrlWizardView):
     def get(self, request, *args, **kwargs):
         step = kwargs.get("step")
         if step is None:
-            missing = services.incomplete_steps_for_display(self.offer)
+            missing = self.missing
             return redirect(self.get_step_url(missing[0] if missing else STEPS[-1].name))
         if step == self.done_step_name:
             return redirect(self.get_step_url(STEPS[-1].name))
@@ -369,7 +384,7 @@ class OfferWizard(LoginRequiredMixin, NamedUrlWizardView):
     def get_context_data(self, form, **kwargs):
         context = super().get_context_data(form=form, **kwargs)
         current = self.steps.current
-        missing = services.incomplete_steps_for_display(self.offer)
+        missing = self.missing
         done = {step.name for step in FORM_STEPS} - set(missing)
         conflict = getattr(self, "conflict", None)
         context.update(
@@ -381,7 +396,9 @@ class OfferWizard(LoginRequiredMixin, NamedUrlWizardView):
             read_only_note=access.step_refusal(self.offer, current),
             next_url=self.get_step_url(self.steps.next) if self.steps.next else None,
             step=STEPS_BY_NAME[current],
-            progress=_progress(self.offer, current, done),
+            progress=_progress(
+                current, done, {step.name: self.get_step_url(step.name) for step in STEPS}
+            ),
             missing=missing,
             fields_templates=[f"offers/wizard/fields/{current}.html", ALL_FIELDS_TEMPLATE],
             previous_url=self.get_step_url(self.steps.prev) if self.steps.prev else None,

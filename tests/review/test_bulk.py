@@ -470,14 +470,14 @@ def test_confirming_needs_a_csrf_token(reviewer, in_review):
 
 # --- queries -----------------------------------------------------------------------------
 
-# Session, user, second factor, the reviewer chosen, the offers selected with everything the
-# rows show, the organisations of the reviewer chosen, and those of the one looking (the
-# navigation asks).
-CONFIRMATION_QUERIES = 7
-# Session, user, second factor, the reviewer chosen and the offers selected; then each offer in
+# User, second factor, the reviewer chosen, the offers selected with everything the rows show,
+# the organisations of the reviewer chosen, and those of the one looking (the navigation asks).
+# The session comes from the cache.
+CONFIRMATION_QUERIES = 6
+# User, second factor, the reviewer chosen and the offers selected; then each offer in
 # a transaction of its own, as offers.services.assign locks its row: savepoint (in tests; a
 # transaction otherwise), the locked row, the membership, the update, the event, release.
-CONFIRM_QUERIES, QUERIES_PER_OFFER = 5, 6
+CONFIRM_QUERIES, QUERIES_PER_OFFER = 4, 6
 
 
 def waiting(alice, count):
