@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from offers import notifications
-from offers.models import EventKind, Offer, OfferEvent, OfferStatus
+from offers.models import CheckOutcome, EventKind, Offer, OfferEvent, OfferStatus
 
 
 class OfferError(Exception):
@@ -139,4 +139,8 @@ def _changes(offer, to):
     if to == OfferStatus.SUBMITTED:
         changes["submitted_at"] = changes["updated_at"]
         changes["revision"] = offer.revision + 1
+        # A submission starts its round of checks in the same transaction
+        # (offers.checks.rounds.start_round): they are running from this UPDATE on, which
+        # spares the round one more UPDATE of the offer just to say so.
+        changes["check_outcome"] = CheckOutcome.RUNNING
     return changes

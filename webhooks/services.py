@@ -79,10 +79,13 @@ def status_changed(offer, event):
     for every change, with the reasons of a decision; offer.submitted or offer.approved besides.
     The reasons are written after the transition in the same transaction: they are read once
     it commits."""
-    emit(offer, EventType.STATUS_CHANGED, lambda: _change(event), as_of=event)
+    # One look for a working endpoint serves both messages.
+    if not _has_working_endpoint(offer):
+        return
+    emit(offer, EventType.STATUS_CHANGED, lambda: _change(event), as_of=event, looked=True)
     specific = EVENT_FOR_STATUS.get(event.to_status)
     if specific is not None:
-        emit(offer, specific, {}, as_of=event)
+        emit(offer, specific, {}, as_of=event, looked=True)
 
 
 def _change(event):
@@ -112,16 +115,16 @@ def checks_finished(offer, checks):
     emit(offer, EventType.CHECKS_FINISHED, data)
 
 
-def emit(offer, event_type, data, *, as_of=None):
+def emit(offer, event_type, data, *, as_of=None, looked=False):
     """Inside the transaction that makes the news: once it commits, one message for every
     working endpoint of the offer's organisation that wants `event_type`, queued for delivery.
 
     `data` goes under "data" beside the offer; it may be a function, called at commit, for what
     the transaction writes after this call. `as_of` is the status change the message reports:
     inside transition() the offer in memory does not show its new status and revision yet.
-    Without a working endpoint in the organisation, nothing waits for the commit."""
-    working = Endpoint.objects.filter(organisation_id=offer.organisation_id, disabled_at=None)
-    if not working.exists():
+    Without a working endpoint in the organisation, nothing waits for the commit (`looked`: the
+    caller has just found one)."""
+    if not looked and not _has_working_endpoint(offer):
         return
     head = {
         "type": str(event_type),
@@ -136,6 +139,10 @@ def emit(offer, event_type, data, *, as_of=None):
     organisation_id = offer.organisation_id
     # Robust: a webhook that cannot be written must not fail the request that made the news.
     transaction.on_commit(lambda: _send_out(organisation_id, head, data), robust=True)
+
+
+def _has_working_endpoint(offer):
+    return Endpoint.objects.filter(organisation_id=offer.organisation_id, disabled_at=None).exists()
 
 
 def _send_out(organisation_id, head, data):

@@ -3,6 +3,8 @@ current revision, kept in the transaction that starts or settles them, through a
 life: submitted, checked, run again, resubmitted."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from offers import services
 from offers.checks import rounds
@@ -69,6 +71,17 @@ def test_a_draft_has_no_checks(alice):
 
 def test_submitting_starts_a_round_that_is_running(submitted):
     assert (submitted.check_outcome, stored(submitted)) == (CheckOutcome.RUNNING,) * 2
+
+
+def test_the_submission_says_running_in_its_own_update_of_the_offer(alice):
+    offer = OfferFactory(owner=alice)
+
+    with CaptureQueriesContext(connection) as captured:
+        services.submit_offer(offer, actor=alice)
+
+    updates = [query for query in captured if query["sql"].startswith('UPDATE "offers_offer"')]
+    assert len(updates) == 1
+    assert '"check_outcome" = ' in updates[0]["sql"]
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,8 @@ checks, a reviewer's decision with its reasons, an approval; only the endpoints 
 organisation that asked for the event receive it."""
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from offers import services as offers
 from offers.checks import rounds
@@ -185,3 +186,14 @@ def test_without_an_endpoint_nothing_waits_for_the_commit(
         services.emit(in_review, EventType.APPROVED, {})
 
     assert queued == []
+
+
+def test_a_submission_looks_for_the_organisations_endpoints_once(alice):
+    offer = OfferFactory(owner=alice)
+
+    with CaptureQueriesContext(connection) as captured:
+        offers.submit_offer(offer, actor=alice)
+
+    # Two messages (offer.status_changed and offer.submitted), one look.
+    looks = [query for query in captured if '"webhooks_endpoint"' in query["sql"]]
+    assert len(looks) == 1
