@@ -476,6 +476,27 @@ def test_with_the_broker_down_the_decision_stands_and_the_sweeper_sends_the_e_ma
     assert notifications.sweep(now=later) == (0, 0)
 
 
+def test_a_new_e_mail_is_queued_without_a_stamp_and_one_queued_again_is_stamped(
+    in_review, reviewer, after_commit, monkeypatch, settings
+):
+    taken = []
+    monkeypatch.setattr(
+        notifications.broker,
+        "enqueue",
+        lambda task, **kwargs: taken.append(kwargs["notification_id"]) or True,
+    )
+
+    notification = approve(in_review, reviewer, after_commit)
+
+    notification.refresh_from_db()
+    assert taken == [notification.pk]
+    assert notification.queued_at is None  # its created_at tells the sweeper when
+    later = timezone.now() + timedelta(seconds=settings.NOTIFICATION_PENDING_TIMEOUT_SECONDS + 1)
+    assert notifications.sweep(now=later) == (1, 0)
+    notification.refresh_from_db()
+    assert notification.queued_at is not None
+
+
 def test_while_the_broker_is_still_down_the_sweeper_stops_at_the_first_refusal(
     in_review, monkeypatch, settings
 ):
