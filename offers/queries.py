@@ -127,7 +127,7 @@ def review_queue(
     organisation, the member who started it and its assigned reviewer in the one query (its
     `check_outcome` is stored with it). `assigned` is ASSIGNED_TO_ME (`user`'s), UNASSIGNED or
     empty for anyone's; with `overdue_before` (review.clock), only the offers awaiting review
-    that were submitted before it. Offer.Meta's indexes serve each filter and sort but one."""
+    that were submitted before it. Offer.Meta's indexes serve each filter and sort."""
     queryset = offers_for_review().filter(status__in=statuses)
     filtered = _queue_filtered(
         queryset,
