@@ -133,14 +133,6 @@ REQUIREMENTS = (
 REQUIREMENTS_BY_KEY = {requirement.key: requirement for requirement in REQUIREMENTS}
 
 
-def requirement_choices():
-    """For a form's select: the requirements grouped by section."""
-    return [
-        (title, [(r.key, r.label) for r in REQUIREMENTS if r.section == section])
-        for section, title in SECTIONS
-    ]
-
-
 def requirements_changed(before, after):
     """The requirements whose answers differ between two snapshots, in checklist order."""
     return [
