@@ -91,6 +91,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+# Widgets and fields from Jinja2 templates, the admin's widgets from Django's (offers.renderers).
+FORM_RENDERER = "offers.renderers.FormRenderer"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [

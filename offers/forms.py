@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from django import forms
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
-from django.forms.renderers import Jinja2
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import NamedRequiredMessages
@@ -22,13 +21,6 @@ from offers.validators import (
     validate_app_name,
 )
 from organisations.forms import OrganisationForm
-
-# Django's own widgets, from their Jinja2 templates: compiled to Python, they render a step's
-# dozen fields (a radio or box per choice, each with its attributes) in a fraction of the
-# Django template engine's time. The HTML is the same but for the blank lines the Django
-# templates leave inside a choice's label. Only for the wizard, not FORM_RENDERER: the admin's
-# widgets exist as Django templates alone.
-WIZARD_RENDERER = Jinja2()
 
 
 def _attestation(label, missing):
@@ -63,8 +55,6 @@ def _set_bounds(field, low, high):
 class OfferStepForm(NamedRequiredMessages, forms.Form):
     """A wizard step that belongs to one offer, and so to one requirements profile."""
 
-    default_renderer = WIZARD_RENDERER
-
     def __init__(self, *args, offer, **kwargs):
         self.offer = offer
         self.requirements = offer.requirements
@@ -72,8 +62,6 @@ class OfferStepForm(NamedRequiredMessages, forms.Form):
 
 
 class PublisherStepForm(OrganisationForm):
-    default_renderer = WIZARD_RENDERER
-
     def __init__(self, *args, offer=None, **kwargs):
         super().__init__(*args, **kwargs)
 

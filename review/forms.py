@@ -36,7 +36,7 @@ def comment_name(requirement):
 
 class RadioSelect(forms.RadioSelect):
     """Radios that pass `autofocus` to their first choice only: a page may focus one element.
-    Named as Django's, so that its widget_type stays "radioselect" for includes/field.html."""
+    Named as Django's, so that its widget_type stays "radioselect" for forms/field.html."""
 
     def create_option(self, *args, **kwargs):
         option = super().create_option(*args, **kwargs)

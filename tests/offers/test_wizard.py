@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from offers import services, views, workflow
-from offers.forms import WIZARD_RENDERER
 from offers.models import Offer, OfferStatus
+from offers.renderers import FormRenderer
 from organisations.models import Organisation
 from tests.factories import OfferFactory, png_upload
 from tests.wizard_data import BUSINESS, MARKETING, PUBLISHER, TECHNICAL, post_step, step_url
@@ -451,7 +451,7 @@ def test_the_wizard_draws_its_widgets_as_django_templates_draw_them(alice_client
         renderer=DjangoTemplates(),
     )
 
-    assert form.renderer is WIZARD_RENDERER
+    assert isinstance(form.renderer, FormRenderer)
     assert form.errors and form.errors == django_form.errors
     # Jinja2 leaves out the blank lines the Django templates put inside a choice's label; the
     # rest is the same, attribute for attribute.
