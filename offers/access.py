@@ -23,9 +23,7 @@ STEP_RIGHTS = {
 def get_offer(request, pk, right=Right.VIEW):
     """The offer, with `offer.membership` the person's membership of its organisation. The
     memberships are the ones the page's header shows (organisations.current), read once."""
-    offer = (
-        Offer.objects.select_related("organisation", "created_by", "api_key").filter(pk=pk).first()
-    )
+    offer = Offer.objects.select_related("organisation").filter(pk=pk).first()
     membership = _membership(request, offer)
     if membership is None:
         raise Http404

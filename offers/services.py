@@ -104,8 +104,12 @@ def step_version(offer, step_name):
     """How often the step was saved: the version a page of it carries."""
     if step_name == "publisher":
         return offer.organisation.version
-    edit = StepEdit.objects.filter(offer=offer, step=step_name).first()
-    return edit.version if edit else 0
+    version = (
+        StepEdit.objects.filter(offer=offer, step=step_name)
+        .values_list("version", flat=True)
+        .first()
+    )
+    return version or 0
 
 
 def _record_edit(offer, step_name, user, seen_version):
