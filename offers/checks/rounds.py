@@ -59,10 +59,11 @@ def start_round(offer):
         Check(offer=offer, revision=offer.revision, kind=kind, subject=getattr(offer, name))
         for kind, (name, _page) in URL_FIELDS.items()
     ]
-    # bulk_create sets the primary keys on PostgreSQL and on SQLite alike.
-    ids = [row.pk for row in Check.objects.bulk_create(rows)]
+    # bulk_create sets the primary keys on PostgreSQL and on SQLite alike; the rows in hand are
+    # what enqueue needs, so nothing is read back after the commit.
+    Check.objects.bulk_create(rows)
     store_outcome(offer, rows)
-    transaction.on_commit(lambda: enqueue(ids))
+    transaction.on_commit(lambda: enqueue(rows))
 
 
 def store_outcome(offer, checks):
@@ -76,16 +77,18 @@ def store_outcome(offer, checks):
         offer.check_outcome = outcome
 
 
-def enqueue(check_ids, *, stamp=False):
+def enqueue(checks, *, stamp=False):
     """Queue one task for the logos of each round (they take milliseconds of CPU each) and one
     per URL (they wait on the network, side by side). Never raises: with the broker down the
     submission still succeeds, the checks stay pending, and the sweeper queues them again.
 
+    `checks` are pending rows the caller holds. One claimed meanwhile (by a task the sweeper
+    queued) is harmless: its task finds it no longer pending and does nothing.
+
     A new round is not stamped: its rows' created_at is when they were queued, and the sweeper
     counts from it when queued_at is empty. The sweeper `stamp`s what it queues again."""
     queued = []
-    pending = Check.objects.filter(pk__in=check_ids, status=CheckStatus.PENDING)
-    for task, kwargs, ids in _tasks(pending):
+    for task, kwargs, ids in _tasks(checks):
         if not broker.enqueue(task, **kwargs):
             break  # the broker cannot be reached: the rest would fail the same way
         queued += ids
@@ -323,7 +326,7 @@ def sweep(now=None):
             offer__status__in=CHECKING_STATUSES,
         )
     )
-    retry = [check.pk for check in waiting if check.attempts < settings.CHECK_MAX_ATTEMPTS]
+    retry = [check for check in waiting if check.attempts < settings.CHECK_MAX_ATTEMPTS]
     exhausted = [check for check in waiting if check.attempts >= settings.CHECK_MAX_ATTEMPTS]
     for check in exhausted:
         _give_up(check)

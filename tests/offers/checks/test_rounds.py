@@ -224,8 +224,10 @@ def test_a_round_queues_one_task_for_its_four_logos_and_one_per_url(offer, monke
         rounds.broker, "enqueue", lambda task, **kwargs: sent.append((task, kwargs)) or True
     )
 
-    rounds.enqueue([check.pk for check in checks])
+    with CaptureQueriesContext(connection) as queries:
+        rounds.enqueue(checks)
 
+    assert len(queries) == 0  # the rows are in hand
     logos = [check.pk for check in checks if check.is_logo]
     urls = [check.pk for check in checks if not check.is_logo]
     assert sent == [("offers.tasks.check_logos", {"check_ids": logos})] + [
