@@ -174,10 +174,26 @@ class DecisionForm(forms.Form):
         ]
 
 
+class ReadOnceChoiceIterator(forms.models.ModelChoiceIterator):
+    """The choices from the field's queryset, read once per form. Django's iterator streams a
+    fresh query each time the choices are walked, and a Select walks them twice: once for its
+    options, once for its first choice (whether `required` applies)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:  # the field's own copy: its rows are kept after the first walk
+            yield self.choice(obj)
+
+
+class ReviewerField(forms.ModelChoiceField):
+    iterator = ReadOnceChoiceIterator
+
+
 class AssignForm(forms.Form):
     """Who takes the offer on: any reviewer outside its organisation (offers.queries)."""
 
-    reviewer = forms.ModelChoiceField(
+    reviewer = ReviewerField(
         label=gettext_lazy("Reviewer"),
         queryset=None,
         empty_label=None,
