@@ -3,12 +3,16 @@
 - Publisher (50): signs in, then walks the wizard again and again: a new offer, every step with
   valid answers and four real PNG logos, submits it, looks at it and at "My offers".
 - Reviewer (5): signs in, then pages through the queue, filters and searches it, opens offers.
-- BarePage (1): the cheapest page of the same server, /healthz, for the ratios.
+- BarePage (1): the cheapest page of the same server, /healthz, printed beside the others.
+- SignInPage (1): someone opening the sign-in form, the page the wizard's are held to. With
+  LOAD_ONLY_SIGN_IN=1 bench/load.py runs it alone, 50 of them without waiting: the most sign-in
+  pages per second the machine serves.
 
-People wait 1 to 3 seconds between pages (LOAD_PACED=1) or not at all (LOAD_PACED=0, to find the
-most requests per second the machine serves). Everything else comes from the environment that
-bench/load.py sets: LOAD_PASSWORD, LOAD_TOTP_SECRET (the reviewers' authenticator app),
-LOAD_SITE_URL (the publishers' own pages), LOAD_DOMAIN.
+People spend 1 to 3 seconds on each page they read before the next request (LOAD_PACED=1), or
+no time at all (LOAD_PACED=0, to find the most requests per second the machine serves). A POST
+is followed at once by the page it redirects to, as a browser follows it. Everything else comes
+from the environment that bench/load.py sets: LOAD_PASSWORD, LOAD_TOTP_SECRET (the reviewers'
+authenticator app), LOAD_SITE_URL (the publishers' own pages), LOAD_DOMAIN.
 """
 
 import io
@@ -17,11 +21,14 @@ import os
 import random
 import re
 
+import gevent
 import pyotp
 from locust import HttpUser, between, constant, task
 from PIL import Image
 
 PACED = os.environ.get("LOAD_PACED", "1") == "1"
+SIGN_IN_ONLY = os.environ.get("LOAD_ONLY_SIGN_IN", "0") == "1"
+PUBLISHERS_WHEN_ALONE = 50  # as many people opening the sign-in page as publishers elsewhere
 WAIT = between(1, 3) if PACED else constant(0)
 PASSWORD = os.environ.get("LOAD_PASSWORD", "")
 TOTP_SECRET = os.environ.get("LOAD_TOTP_SECRET", "")
@@ -84,7 +91,8 @@ PUBLISHER = {
 
 class Person(HttpUser):
     abstract = True
-    wait_time = WAIT
+    # The pauses are on the pages (`read`), not only between two rounds of a task.
+    wait_time = constant(0)
     email_pattern = ""
     numbers = None
     network = ""
@@ -110,6 +118,12 @@ class Person(HttpUser):
                 name="sign in: second factor",
             )
 
+    def read(self, url, name):
+        """Ask for a page, then spend WAIT on it before the next request."""
+        response = self.client.get(url, name=name)
+        gevent.sleep(WAIT(self))
+        return response
+
     def post(self, url, data, name, files=None):
         page_token = self.client.cookies.get("csrftoken", "")
         with self.client.post(
@@ -134,8 +148,8 @@ class Publisher(Person):
 
     @task
     def submit_an_offer(self):
-        self.client.get("/offers/", name="my offers")
-        self.client.get("/offers/new/", name="wizard: publisher (new)")
+        self.read("/offers/", name="my offers")
+        self.read("/offers/new/", name="wizard: publisher (new)")
         answer = self.post("/offers/new/", PUBLISHER, name="wizard: publisher POST")
         technical = answer.headers.get("Location", "")
         match = re.search(r"/offers/(\d+)/edit/", technical)
@@ -146,11 +160,11 @@ class Publisher(Person):
             self._step(offer, step, data)
         self._step(offer, "marketing", MARKETING, files=self._logo_files())
         self._step(offer, "review", {})
-        self.client.get(f"/offers/{offer}/", name="offer status page")
+        self.read(f"/offers/{offer}/", name="offer status page")
 
     def _step(self, offer, step, data, files=None):
         url = f"/offers/{offer}/edit/{step}/"
-        self.client.get(url, name=f"wizard: {step}")
+        self.read(url, name=f"wizard: {step}")
         fields = {f"{step}-{key}": value for key, value in data.items()}
         fields[f"offer-{offer}-current_step"] = step
         self.post(url, fields, name=f"wizard: {step} POST", files=files)
@@ -171,14 +185,14 @@ class Reviewer(Person):
 
     @task
     def work_the_queue(self):
-        queue = self.client.get("/review/", name="review: queue")
-        self.client.get("/review/?page=2", name="review: queue page 2")
-        self.client.get("/review/?state=all&outcome=failed", name="review: filtered")
+        queue = self.read("/review/", name="review: queue")
+        self.read("/review/?page=2", name="review: queue page 2")
+        self.read("/review/?state=all&outcome=failed", name="review: filtered")
         search = random.choice(SEARCHES)
-        self.client.get(f"/review/?state=all&q={search}", name="review: search")
+        self.read(f"/review/?state=all&q={search}", name="review: search")
         offers = REVIEW_LINK.findall(queue.text)
         if offers:
-            self.client.get(f"/review/offers/{random.choice(offers)}/", name="review: offer")
+            self.read(f"/review/offers/{random.choice(offers)}/", name="review: offer")
 
 
 class BarePage(HttpUser):
@@ -191,6 +205,18 @@ class BarePage(HttpUser):
     @task
     def bare(self):
         self.client.get("/healthz", name="bare page (/healthz)")
+
+
+class SignInPage(HttpUser):
+    """The sign-in form, opened by someone not yet signed in. Beside the people it asks at a
+    person's pace, as a probe; alone (LOAD_ONLY_SIGN_IN=1) it is the whole load."""
+
+    fixed_count = PUBLISHERS_WHEN_ALONE if SIGN_IN_ONLY else 1
+    wait_time = WAIT if SIGN_IN_ONLY else between(1, 3)
+
+    @task
+    def sign_in_page(self):
+        self.client.get("/accounts/login/", name="sign-in page")
 
 
 def _token(page):
