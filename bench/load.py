@@ -270,7 +270,9 @@ def run_locust(tmp_dir, port, site_url, *, paced, sign_in_only=False):
 
 def cpu_by_program():
     """CPU seconds used so far by every process on this machine, summed by program name (the
-    command's first word, or the script a Python runs): where the load's time goes."""
+    command's first word, or the script a Python runs): where the load's time goes. A process's
+    ended children count too (gunicorn's workers recycled after max_requests, locust under this
+    script), or their time would vanish from the totals with them."""
     totals = {}
     tick = os.sysconf("SC_CLK_TCK")
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -280,7 +282,9 @@ def cpu_by_program():
         except OSError:
             continue  # the process has ended
         name = _program(command)
-        totals[name] = totals.get(name, 0) + (int(fields[11]) + int(fields[12])) / tick
+        # utime, stime, and cutime, cstime: the ended children it has waited for.
+        used = sum(int(value) for value in fields[11:15])
+        totals[name] = totals.get(name, 0) + used / tick
     return totals
 
 
