@@ -159,16 +159,20 @@ def _update_draft(offer, **values):
 
 
 def _replace_logos(offer, uploads):
-    stored = {}
-    for slot_key, upload in uploads.items():
-        old = Logo.objects.filter(offer=offer, slot=slot_key).first()
-        if old is not None:
-            # A submitted revision may show the old logo beside its replacement: its clean
-            # copy stays. The upload itself goes: it was only ever read by the checks.
-            logos.delete_files_after_commit(old, keep=logos.copies_kept_for(offer))
-            old.delete()
-        stored[slot_key] = logos.store(offer, offer.requirements.slot(slot_key), upload)
-    return stored
+    # The logos replaced, the copies kept and the deletion are read and written once for all
+    # the slots of the upload, not once per slot.
+    replaced = list(Logo.objects.filter(offer=offer, slot__in=list(uploads)))
+    if replaced:
+        # A submitted revision may show an old logo beside its replacement: its clean copy
+        # stays. The upload itself goes: it was only ever read by the checks.
+        kept = logos.copies_kept_for(offer)
+        for old in replaced:
+            logos.delete_files_after_commit(old, keep=kept)
+        Logo.objects.filter(pk__in=[old.pk for old in replaced]).delete()
+    return {
+        slot_key: logos.store(offer, offer.requirements.slot(slot_key), upload)
+        for slot_key, upload in uploads.items()
+    }
 
 
 def incomplete_steps(offer):

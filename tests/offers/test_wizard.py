@@ -482,3 +482,22 @@ def test_a_step_page_reverses_each_step_address_once(alice_client, alice, monkey
     assert alice_client.get(step_url(offer, "technical")).status_code == 200
 
     assert reversed_steps == ["business", "publisher", "technical", "marketing", "review"]
+
+
+def test_replacing_four_logos_costs_one_insert_more_per_logo_than_replacing_one(
+    alice_client, alice
+):
+    offer = OfferFactory(owner=alice)  # with its four logos stored
+
+    def queries_to_replace(files):
+        with CaptureQueriesContext(connection) as queries:
+            response = post_step(alice_client, offer, "marketing", MARKETING, files)
+        assert response.status_code == 302
+        return len(queries)
+
+    queries_to_replace({})  # the step's first save records its version: not compared
+    one = queries_to_replace({"marketing-logo_90x90": png_upload(90, 90)})
+    four = queries_to_replace(logo_files())
+
+    # The replaced logos, the copies kept and the deletion are read and written once.
+    assert four - one == 3
