@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.forms import NamedRequiredMessages
 from offers.checklist import answer_label
 from offers.models import Integration, SupportModel, TrialType
+from offers.renderers import TextsTranslatedOnce
 from offers.validators import (
     RemovedMarkup,
     describe_removed_markup,
@@ -52,7 +53,7 @@ def _set_bounds(field, low, high):
         field.widget.attrs.update(min=low, max=high)
 
 
-class OfferStepForm(NamedRequiredMessages, forms.Form):
+class OfferStepForm(TextsTranslatedOnce, NamedRequiredMessages, forms.Form):
     """A wizard step that belongs to one offer, and so to one requirements profile."""
 
     def __init__(self, *args, offer, **kwargs):
@@ -61,7 +62,7 @@ class OfferStepForm(NamedRequiredMessages, forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class PublisherStepForm(OrganisationForm):
+class PublisherStepForm(TextsTranslatedOnce, OrganisationForm):
     def __init__(self, *args, offer=None, **kwargs):
         super().__init__(*args, **kwargs)
 

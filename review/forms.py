@@ -70,11 +70,13 @@ class DecisionForm(forms.Form):
     def __init__(self, data=None, *, can_approve=True, **kwargs):
         super().__init__(data, **kwargs)
         belongs = {"form": FORM_ID}
+        # Translated once for all the verdicts, not again for each of their radios.
+        verdict_choices = [(value, str(label)) for value, label in VERDICT_CHOICES]
         for requirement in REQUIREMENTS:
             # A verdict that is not posted (a page from before this requirement) is "meets".
             self.fields[verdict_name(requirement)] = forms.ChoiceField(
                 label=_("Verdict on “%(requirement)s”") % {"requirement": requirement.label},
-                choices=VERDICT_CHOICES,
+                choices=verdict_choices,
                 initial=MEETS,
                 required=False,
                 widget=RadioSelect(attrs=belongs),

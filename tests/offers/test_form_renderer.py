@@ -3,10 +3,13 @@
 from django import forms
 from django.contrib.admin.widgets import AdminDateWidget
 from django.test.html import parse_html
-from django.utils.functional import lazy
-from django.utils.safestring import mark_safe
+from django.utils import translation
+from django.utils.functional import Promise, lazy
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy
 
-from offers.renderers import FormRenderer
+from accounts.models import User
+from offers.renderers import FormRenderer, TextsTranslatedOnce
 
 lazy_safe = lazy(mark_safe, str)
 lazy_text = lazy(str, str)
@@ -73,3 +76,31 @@ def test_a_widget_drawn_only_by_django_templates_still_renders():
 
 def test_forms_use_the_renderer_by_default():
     assert isinstance(ExampleForm().renderer, FormRenderer)
+
+
+class TranslatedForm(TextsTranslatedOnce, forms.Form):
+    decision = forms.ChoiceField(
+        label=gettext_lazy("Decision"), choices=[("yes", gettext_lazy("Reject"))]
+    )
+    rules = forms.CharField(help_text=lazy_safe("<ul><li>Eight characters</li></ul>"))
+    reviewer = forms.ModelChoiceField(queryset=User.objects.none())
+
+
+def test_labels_help_and_choices_are_text_in_the_language_of_the_request():
+    with translation.override("nl"):
+        form = TranslatedForm()
+
+    assert form.fields["decision"].label == "Beslissing"
+    assert not isinstance(form.fields["decision"].label, Promise)
+    assert form.fields["decision"].choices == [("yes", "Afwijzen")]
+    assert not isinstance(form.fields["decision"].choices[0][1], Promise)
+    # Marked safe, it stays HTML.
+    assert isinstance(form.fields["rules"].help_text, SafeString)
+    assert "<ul><li>" in form["rules"].as_field_group()
+
+
+def test_a_model_choice_field_keeps_reading_its_choices_from_the_database():
+    form = TranslatedForm()
+
+    assert form.fields["reviewer"].queryset is not None
+    assert list(form.fields["reviewer"].choices) == [("", "---------")]
