@@ -28,8 +28,13 @@ from organisations.models import Organisation
 
 
 def offers_of(organisation):
-    """The organisation's offers, most recently changed first."""
-    return Offer.objects.filter(organisation=organisation).order_by("-updated_at", "-pk")
+    """The organisation's offers, most recently changed first: the columns of "My offers"
+    (offers.listing.OfferRow) only, not every answer of every offer."""
+    return (
+        Offer.objects.filter(organisation=organisation)
+        .only("app_name", "status", "updated_at")
+        .order_by("-updated_at", "-pk")
+    )
 
 
 def offers_for_review():
@@ -222,5 +227,6 @@ def recent_news(user, organisation, limit=RECENT_NEWS):
     """The person's latest news about the organisation's offers, newest first, each with its
     offer: one query."""
     news = Notification.objects.filter(recipient=user, offer__organisation=organisation)
-    news = news.select_related("offer")
+    # Of the offer, only what a piece of news shows: its name (offers.listing.NewsRow).
+    news = news.select_related("offer").only("kind", "created_at", "offer", "offer__app_name")
     return news.order_by("-created_at", "-pk")[:limit]

@@ -16,6 +16,7 @@ from accounts.forms import read_only
 from offers import access, live, logos, queries, services, workflow
 from offers.checklist import REQUIREMENTS_BY_KEY
 from offers.forms import PublisherStepForm, WithdrawForm
+from offers.listing import NewsRow, OfferRow
 from offers.models import Check, CheckKind, Offer, OfferStatus
 from offers.steps import FORM_STEPS, STEPS, STEPS_BY_NAME
 from organisations import conflicts, current
@@ -78,8 +79,11 @@ def offer_list(request):
     context = {"offers": [], "news": []}
     if membership is not None:
         context.update(
-            offers=queries.offers_of(membership.organisation),
-            news=queries.recent_news(request.user, membership.organisation),
+            offers=[OfferRow.of(offer) for offer in queries.offers_of(membership.organisation)],
+            news=[
+                NewsRow.of(item)
+                for item in queries.recent_news(request.user, membership.organisation)
+            ],
         )
     return render(request, "offers/list.html", context)
 

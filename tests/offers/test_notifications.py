@@ -581,7 +581,7 @@ def test_my_offers_shows_the_publishers_news_newest_first(
     response = alice_client.get(LIST_URL)
 
     approved, changes = Notification.objects.order_by("-pk")
-    assert list(response.context["news"]) == [approved, changes]
+    assert [row.notification for row in response.context["news"]] == [approved, changes]
     html = response.content.decode()
     assert '<h2 id="news-title">Recent news</h2>' in html
     assert html.index(news_item(approved)) < html.index(news_item(changes))
@@ -593,7 +593,7 @@ def test_my_offers_shows_only_the_latest_ten(alice_client, alice, in_review):
     response = alice_client.get(LIST_URL)
 
     latest = list(Notification.objects.order_by("-created_at", "-pk")[:10])
-    assert list(response.context["news"]) == latest
+    assert [row.notification for row in response.context["news"]] == latest
 
 
 @pytest.mark.parametrize("who", ["bob", "reviewer", "admin_user"])

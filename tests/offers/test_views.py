@@ -35,7 +35,7 @@ def test_my_offers_lists_only_my_own_offers_newest_first(alice_client, alice, bo
     newer = OfferFactory(owner=alice, app_name="Newer")
     OfferFactory(owner=bob, app_name="Bob's")
 
-    offers = list(alice_client.get(reverse("offers:list")).context["offers"])
+    offers = [row.offer for row in alice_client.get(reverse("offers:list")).context["offers"]]
 
     assert offers == [newer, older]
 

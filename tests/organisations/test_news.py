@@ -94,7 +94,9 @@ def test_every_member_sees_the_news_on_my_offers(client, in_review, viewer, revi
 
     news = client.get(reverse("offers:list")).context["news"]
 
-    assert [(item.offer, item.kind) for item in news] == [(in_review, NotificationKind.APPROVED)]
+    assert [(row.notification.offer, row.kind) for row in news] == [
+        (in_review, NotificationKind.APPROVED)
+    ]
 
 
 def test_a_deactivated_member_gets_no_news(in_review, viewer, reviewer, mailoutbox):

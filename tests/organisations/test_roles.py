@@ -133,7 +133,7 @@ def test_every_member_sees_the_organisations_offers(client, draft, who, request)
 
     response = client.get(reverse("offers:list"))
 
-    assert list(response.context["offers"]) == [draft]
+    assert [row.offer for row in response.context["offers"]] == [draft]
     assert "The offers of Alice Apps, where your role is" in response.content.decode()
 
 

@@ -1,0 +1,66 @@
+"""The rows of "My offers": each offer and each piece of news with its words and links worked
+out here, so that the template only places them. Drawn by tags and filters, a row cost about
+0.3 ms (a display label hashes every translated choice of its field, a date is formatted through
+the template engine), and an organisation's list has every offer it ever started."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from offers.models import NotificationKind, OfferStatus
+
+
+@dataclass(frozen=True)
+class OfferRow:
+    offer: object
+    name: str
+    url: str  # the offer's status page
+    status: str
+    status_label: str
+    changed: str
+    action_url: str  # the wizard for an offer that can still change, else the status page
+    action_label: str
+
+    @classmethod
+    def of(cls, offer):
+        url = reverse("offers:detail", args=[offer.pk])
+        editable = offer.is_editable
+        return cls(
+            offer=offer,
+            name=str(offer),
+            url=url,
+            status=offer.status,
+            status_label=str(OfferStatus(offer.status).label),
+            changed=_local_datetime(offer.updated_at),
+            action_url=reverse("offers:wizard_resume", args=[offer.pk]) if editable else url,
+            action_label=_("Continue") if editable else _("View"),
+        )
+
+
+@dataclass(frozen=True)
+class NewsRow:
+    notification: object
+    offer_name: str
+    offer_url: str
+    kind: str
+    kind_label: str
+    created_iso: str
+    created: str
+
+    @classmethod
+    def of(cls, notification):
+        return cls(
+            notification=notification,
+            offer_name=str(notification.offer),
+            offer_url=reverse("offers:detail", args=[notification.offer_id]),
+            kind=notification.kind,
+            kind_label=str(NotificationKind(notification.kind).label),
+            created_iso=timezone.localtime(notification.created_at).isoformat(),
+            created=_local_datetime(notification.created_at),
+        )
+
+
+def _local_datetime(value):
+    return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
