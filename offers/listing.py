@@ -1,7 +1,8 @@
 """The rows of "My offers": each offer and each piece of news with its words and links worked
-out here, so that the template only places them. Drawn by tags and filters, a row cost about
-0.3 ms (a display label hashes every translated choice of its field, a date is formatted through
-the template engine), and an organisation's list has every offer it ever started."""
+out here, so that the template only places them. Drawn by tags and filters, each row reversed
+its links, hashed every translated choice of its field for one label (get_FOO_display) and
+formatted its date through the template engine; and an organisation's list has every offer it
+ever started."""
 
 from dataclasses import dataclass
 
