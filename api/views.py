@@ -258,7 +258,7 @@ class OfferViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def _locked(self, pk):
         offer = (
             self.get_queryset()
-            .select_for_update(of=("self",))
+            .for_status_change()
             .select_related("organisation")
             .filter(pk=_number(pk))
             .first()

@@ -1,5 +1,6 @@
 import uuid
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
@@ -68,6 +69,21 @@ class SupportModel(models.TextChoices):
     FREE = "free", _("Free")
     PAID = "paid", _("Paid")
     COMMUNITY = "community", _("Through a community")
+
+
+class OfferQuerySet(models.QuerySet):
+    def for_status_change(self):
+        """Locks the offer's row for offers.workflow.transition, and reads with it whether its
+        organisation has a working webhook endpoint (`has_working_endpoint`): the webhooks of
+        the change need not look again (webhooks.services)."""
+        # By name: the webhooks app builds on this one.
+        endpoint = apps.get_model("webhooks", "Endpoint")
+        working = endpoint.objects.filter(
+            organisation_id=models.OuterRef("organisation_id"), disabled_at=None
+        )
+        return self.select_for_update(of=("self",)).annotate(
+            has_working_endpoint=models.Exists(working)
+        )
 
 
 class Offer(models.Model):
@@ -186,6 +202,8 @@ class Offer(models.Model):
     description_html = models.TextField(blank=True, verbose_name=_("description"))
     terms_url = models.URLField(max_length=500, blank=True, verbose_name=_("terms of use URL"))
     privacy_url = models.URLField(max_length=500, blank=True, verbose_name=_("privacy policy URL"))
+
+    objects = OfferQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("offer")

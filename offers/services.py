@@ -242,7 +242,7 @@ def submit_offer(offer, *, actor, api_key=None):
     steps and what is missing in each, otherwise. The checks are queued once this commits."""
     with transaction.atomic():
         locked = (
-            Offer.objects.select_for_update(of=("self",))
+            Offer.objects.for_status_change()
             .select_related("organisation")
             .prefetch_related("logos")
             .get(pk=offer.pk)
@@ -286,7 +286,7 @@ def _plain(value):
 
 
 def _locked(offer_pk):
-    return Offer.objects.select_for_update(of=("self",)).get(pk=offer_pk)
+    return Offer.objects.for_status_change().get(pk=offer_pk)
 
 
 def decide(offer, decision, *, reviewer, reasons=(), internal_note=""):

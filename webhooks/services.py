@@ -142,6 +142,10 @@ def emit(offer, event_type, data, *, as_of=None, looked=False):
 
 
 def _has_working_endpoint(offer):
+    # An offer locked for a status change has read it already (Offer.objects.for_status_change).
+    known = getattr(offer, "has_working_endpoint", None)
+    if known is not None:
+        return known
     return Endpoint.objects.filter(organisation_id=offer.organisation_id, disabled_at=None).exists()
 
 

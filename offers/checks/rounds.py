@@ -281,7 +281,7 @@ def finish_all(results):
     last check of a round moves the offer on. The offer's row is locked first, so two checks
     finishing at once cannot both think they were not last."""
     with worker_transaction():
-        offer = Offer.objects.select_for_update().get(pk=results[0][0].offer_id)
+        offer = Offer.objects.for_status_change().get(pk=results[0][0].offer_id)
         finished = [check for check, outcome in results if _record(check, outcome)]
         if any(check.revision == offer.revision for check in finished):
             # One read of the round's rows serves both.

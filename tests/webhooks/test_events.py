@@ -5,6 +5,7 @@ organisation that asked for the event receive it."""
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from offers import services as offers
 from offers.checks import rounds
@@ -12,7 +13,7 @@ from offers.models import OfferStatus
 from tests.factories import OfferFactory, organisation_of
 from tests.local_site import serve
 from webhooks import services
-from webhooks.models import Delivery, EventType
+from webhooks.models import Delivery, Endpoint, EventType
 
 pytestmark = pytest.mark.django_db
 
@@ -179,6 +180,20 @@ def test_nothing_is_sent_for_a_change_that_is_rolled_back(
     assert (receiver.requests, Delivery.objects.count()) == ([], 0)
 
 
+def test_a_disabled_endpoint_is_sent_nothing_and_nothing_waits_for_the_commit(
+    alice, endpoint, django_capture_on_commit_callbacks, monkeypatch
+):
+    monkeypatch.setattr(rounds, "enqueue", lambda ids: None)
+    Endpoint.objects.filter(pk=endpoint.pk).update(disabled_at=timezone.now())
+
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        offers.submit_offer(OfferFactory(owner=alice), actor=alice)
+
+    # The members' news e-mails wait for the commit; no webhook message does.
+    assert [callback for callback in queued if callback.__module__ == services.__name__] == []
+    assert not Delivery.objects.exists()
+
+
 def test_without_an_endpoint_nothing_waits_for_the_commit(
     in_review, reviewer, django_capture_on_commit_callbacks
 ):
@@ -188,12 +203,14 @@ def test_without_an_endpoint_nothing_waits_for_the_commit(
     assert queued == []
 
 
-def test_a_submission_looks_for_the_organisations_endpoints_once(alice):
+def test_a_submission_looks_for_the_organisations_endpoints_once_as_it_locks_the_offer(alice):
     offer = OfferFactory(owner=alice)
 
     with CaptureQueriesContext(connection) as captured:
         offers.submit_offer(offer, actor=alice)
 
-    # Two messages (offer.status_changed and offer.submitted), one look.
-    looks = [query for query in captured if '"webhooks_endpoint"' in query["sql"]]
+    # Two messages (offer.status_changed and offer.submitted), one look, made by the read of
+    # the offer that the status change locks: no query of its own.
+    looks = [query["sql"] for query in captured if '"webhooks_endpoint"' in query["sql"]]
     assert len(looks) == 1
+    assert looks[0].startswith('SELECT "offers_offer"."id"')
