@@ -7,6 +7,8 @@ from organisations.access import Right, may
 from organisations.models import Membership
 
 SESSION_KEY = "organisation"
+# Where memberships() keeps them for the rest of the request.
+REQUEST_CACHE = "_memberships"
 
 
 def memberships_of(user):
@@ -20,10 +22,10 @@ def memberships_of(user):
 
 def memberships(request):
     """memberships_of the signed-in person, read once per request."""
-    if not hasattr(request, "_memberships"):
+    if not hasattr(request, REQUEST_CACHE):
         user = request.user
-        request._memberships = memberships_of(user) if user.is_authenticated else []
-    return request._memberships
+        setattr(request, REQUEST_CACHE, memberships_of(user) if user.is_authenticated else [])
+    return getattr(request, REQUEST_CACHE)
 
 
 def current_membership(request):
@@ -50,7 +52,7 @@ def choose(request, organisation_id):
 def choose_now(request, organisation_id):
     """Work in an organisation the person joined or founded during this request."""
     request.session[SESSION_KEY] = organisation_id
-    request._memberships = memberships_of(request.user)
+    setattr(request, REQUEST_CACHE, memberships_of(request.user))
 
 
 def navigation(request):

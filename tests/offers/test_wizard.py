@@ -468,6 +468,21 @@ def test_a_step_page_reads_no_session_row(alice_client, alice):
     assert [q["sql"] for q in queries if "django_session" in q["sql"]] == []
 
 
+def test_a_saved_step_reads_the_persons_membership_with_the_offer(alice_client, alice):
+    offer = OfferFactory(owner=alice, with_logos=False)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = post_step(alice_client, offer, "technical", TECHNICAL)
+
+    # It redirects, so no header lists the person's memberships: the one that lets them in
+    # comes joined to the offer.
+    assert response.status_code == 302
+    reads = [q["sql"] for q in queries if q["sql"].startswith("SELECT")]
+    assert not [sql for sql in reads if 'FROM "organisations_membership"' in sql]
+    joined = [sql for sql in reads if 'FROM "offers_offer"' in sql and "membership" in sql]
+    assert len(joined) == 1
+
+
 def test_a_step_page_reverses_each_step_address_once(alice_client, alice, monkeypatch):
     offer = OfferFactory(owner=alice, with_logos=False)
     reversed_steps = []
