@@ -21,18 +21,19 @@ STEP_RIGHTS = {
 }
 
 
-def get_offer(request, pk, right=Right.VIEW):
-    """The offer, with `offer.membership` the person's membership of its organisation.
+def get_offer(request, pk, right=Right.VIEW, offers=Offer.objects):
+    """The offer, with `offer.membership` the person's membership of its organisation. A page
+    that wants more in the same read passes `offers` annotated.
 
     A page drawn whole shows the person's memberships in its header (organisations.current):
     they are read once, for the header and for this check. A request that draws no header (a
     POST that redirects, htmx asking for a fragment) reads the membership joined to the offer
     instead: one query, not two."""
     if _draws_header(request):
-        offer = Offer.objects.select_related("organisation").filter(pk=pk).first()
+        offer = offers.select_related("organisation").filter(pk=pk).first()
         membership = _membership(request, offer)
     else:
-        offer = _with_membership(Offer.objects.filter(pk=pk), request.user).first()
+        offer = _with_membership(offers.filter(pk=pk), request.user).first()
         # Without a row to join, Django sets no attribute at all.
         membership = getattr(offer, "own_membership", None)
         if membership is not None:

@@ -3,7 +3,8 @@ reviewers' decisions. Every status change goes through offers.workflow.transitio
 
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -104,12 +105,28 @@ def step_version(offer, step_name):
     """How often the step was saved: the version a page of it carries."""
     if step_name == "publisher":
         return offer.organisation.version
+    read_with_offer = getattr(offer, _version_annotation(step_name), None)
+    if read_with_offer is not None:
+        return read_with_offer
     version = (
         StepEdit.objects.filter(offer=offer, step=step_name)
         .values_list("version", flat=True)
         .first()
     )
     return version or 0
+
+
+def with_step_version(offers, step_name):
+    """`offers` reading a step's version with the offer, for a page of that step: step_version
+    then asks nothing more. One row per offer and step (the constraint one_version_per_step)."""
+    if step_name == "publisher":
+        return offers  # the organisation's, read with it
+    saved = StepEdit.objects.filter(offer=OuterRef("pk"), step=step_name).values("version")
+    return offers.annotate(**{_version_annotation(step_name): Coalesce(Subquery(saved), 0)})
+
+
+def _version_annotation(step_name):
+    return f"saved_versions_of_{step_name}"
 
 
 def _record_edit(offer, step_name, user, seen_version):

@@ -232,10 +232,18 @@ class OfferWizard(LoginRequiredMixin, NamedUrlWizardView):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.offer = access.get_offer(request, kwargs["pk"])
+        self.offer = access.get_offer(request, kwargs["pk"], offers=self._offers(request, kwargs))
         if not self.offer.is_editable:
             return self._read_only_redirect()
         return super().dispatch(request, *args, **kwargs)
+
+    @staticmethod
+    def _offers(request, kwargs):
+        # A step's page carries the step's version: read with the offer, not on its own.
+        step = kwargs.get("step")
+        if request.method == "GET" and step in STEPS_BY_NAME:
+            return services.with_step_version(Offer.objects, step)
+        return Offer.objects
 
     def _read_only_redirect(self):
         messages.info(

@@ -184,3 +184,16 @@ def test_submitting_stores_no_version_for_the_review_step(alice_client, draft):
 
     assert list(StepEdit.objects.values_list("step", "version")) == [("technical", 1)]
     assert Offer.objects.get(pk=draft.pk).status == "submitted"
+
+
+def test_a_step_page_reads_the_steps_version_with_the_offer(
+    alice_client, draft, django_assert_num_queries
+):
+    post_step(alice_client, draft, "technical", version=0)
+    offer = services.with_step_version(Offer.objects, "technical").get(pk=draft.pk)
+
+    with django_assert_num_queries(0):
+        assert services.step_version(offer, "technical") == 1
+    # Another step's version was not read with it: that one is asked for.
+    with django_assert_num_queries(1):
+        assert services.step_version(offer, "business") == 0
