@@ -7,6 +7,8 @@ from django.db.models.functions import Lower
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from config.labels import ChoiceLabelsOnce
+
 
 def field_label(model, name):
     """A model field's name as forms and pages show it: its verbose name, with a capital."""
@@ -50,7 +52,7 @@ class UserManager(BaseUserManager):
         return user
 
 
-class User(AbstractUser):
+class User(ChoiceLabelsOnce, AbstractUser):
     """A person who signs in with an e-mail address. The role decides what they may do."""
 
     username = None

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from config.labels import ChoiceLabelsOnce
 from offers.checks.messages import render
 from offers.requirements import CURRENT_VERSION, get_profile
 
@@ -86,7 +87,7 @@ class OfferQuerySet(models.QuerySet):
         )
 
 
-class Offer(models.Model):
+class Offer(ChoiceLabelsOnce):
     """One app offer, from first draft to submission. Fields fill in step by step.
 
     Each answer's verbose name is its label everywhere: the wizard's form, the summary and the
@@ -302,7 +303,7 @@ def _logo_path(instance, filename):
     return f"{LOGO_FOLDER}/{uuid.uuid4().hex}.png"
 
 
-class Logo(models.Model):
+class Logo(ChoiceLabelsOnce):
     """An accepted logo for one slot of an offer, stored durably the moment it is accepted."""
 
     offer = models.ForeignKey(
@@ -345,7 +346,7 @@ class EventKind(models.TextChoices):
     EDITED = "edited", _("Answers changed")
 
 
-class OfferEvent(models.Model):
+class OfferEvent(ChoiceLabelsOnce):
     """An audit row: every status change (and assignment), who made it, when and why."""
 
     offer = models.ForeignKey(
@@ -440,7 +441,7 @@ class OfferEvent(models.Model):
         return self.kind == EventKind.CHECKS_RERUN
 
 
-class ReviewReason(models.Model):
+class ReviewReason(ChoiceLabelsOnce):
     """One requirement a reviewer found unmet, with what to do about it (offers.checklist)."""
 
     event = models.ForeignKey(
@@ -480,7 +481,7 @@ class OfferRevision(models.Model):
         return f"{self.offer_id} r{self.number}"
 
 
-class StepEdit(models.Model):
+class StepEdit(ChoiceLabelsOnce):
     """Who saved a wizard step of a draft last, and how often it was saved: the version that a
     page carries, so that two members saving the same step cannot overwrite each other
     unawares (offers.services.save_step)."""
@@ -518,7 +519,7 @@ class NotificationKind(models.TextChoices):
     APPROVED = "approved", _("Approved")
 
 
-class Notification(models.Model):
+class Notification(ChoiceLabelsOnce):
     """News for a member about an offer of their organisation: shown on "My offers", and
     sent by e-mail once if they want it."""
 
@@ -629,7 +630,7 @@ class CheckQuerySet(models.QuerySet):
         return any(check.status in OPEN_CHECK_STATUSES for check in self)
 
 
-class Check(models.Model):
+class Check(ChoiceLabelsOnce):
     """One background check of one item (a logo slot or a URL) in one submission round."""
 
     offer = models.ForeignKey(

@@ -2,13 +2,15 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from config.labels import ChoiceLabelsOnce
+
 
 class RegistrationType(models.TextChoices):
     MPN = "mpn", _("Microsoft Partner Network member")
     MARKETPLACE = "marketplace", _("Registered marketplace publisher")
 
 
-class Organisation(models.Model):
+class Organisation(ChoiceLabelsOnce):
     """The publisher: what the marketplace ties to the company rather than to one offer or one
     person. Each field's verbose name is its label in the form and on every page that shows it."""
 
@@ -49,7 +51,7 @@ class MemberRole(models.TextChoices):
     VIEWER = "viewer", _("Viewer")
 
 
-class Membership(models.Model):
+class Membership(ChoiceLabelsOnce):
     """A person in an organisation, with one role and their choice of e-mails."""
 
     organisation = models.ForeignKey(
@@ -82,7 +84,7 @@ class Membership(models.Model):
         return f"{self.user} ({self.get_role_display()}, {self.organisation})"
 
 
-class Invitation(models.Model):
+class Invitation(ChoiceLabelsOnce):
     """An owner's invitation to join with a role, sent to an address. The link carries a
     random token; only its hash is stored. It works once, until it expires."""
 
@@ -127,7 +129,7 @@ class KeyScope(models.TextChoices):
     WRITE = "write", _("Read and write")
 
 
-class ApiKey(models.Model):
+class ApiKey(ChoiceLabelsOnce):
     """A key a script uses to act as its organisation. Shown once when made; only its hash is
     kept, with a short prefix that tells keys apart on the page."""
 

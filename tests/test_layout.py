@@ -51,6 +51,11 @@ def test_the_workflow_loads_none_of_the_services_checks_or_reviews_that_call_it(
     loaded = reachable(graph, "offers.workflow")
 
     assert sorted(loaded) == [
+        # The models' choice labels; the project's package loads its Celery app, as any
+        # process of the project has before it reaches the workflow.
+        "config",
+        "config.celery",
+        "config.labels",
         # The package itself, loaded from outside it (webhooks.services reads offers.models).
         "offers",
         "offers.broker",

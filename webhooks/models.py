@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from config.labels import ChoiceLabelsOnce
 from offers.checks.messages import render
 
 
@@ -25,7 +26,7 @@ class StopReason(models.TextChoices):
     UNREACHABLE = "unreachable", _("It could not be reached for 24 hours")
 
 
-class Endpoint(models.Model):
+class Endpoint(ChoiceLabelsOnce):
     """A URL that receives the organisation's events, signed with its own secret."""
 
     organisation = models.ForeignKey(
@@ -79,7 +80,7 @@ class DeliveryStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class Delivery(models.Model):
+class Delivery(ChoiceLabelsOnce):
     """One attempt to deliver one message to one endpoint. Every attempt of a message carries
     its id (the webhook-id header), so a receiver can tell a retry from a new event."""
 
