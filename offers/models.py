@@ -303,7 +303,7 @@ def _logo_path(instance, filename):
     return f"{LOGO_FOLDER}/{uuid.uuid4().hex}.png"
 
 
-class Logo(ChoiceLabelsOnce):
+class Logo(models.Model):
     """An accepted logo for one slot of an offer, stored durably the moment it is accepted."""
 
     offer = models.ForeignKey(
@@ -441,7 +441,7 @@ class OfferEvent(ChoiceLabelsOnce):
         return self.kind == EventKind.CHECKS_RERUN
 
 
-class ReviewReason(ChoiceLabelsOnce):
+class ReviewReason(models.Model):
     """One requirement a reviewer found unmet, with what to do about it (offers.checklist)."""
 
     event = models.ForeignKey(
@@ -481,7 +481,7 @@ class OfferRevision(models.Model):
         return f"{self.offer_id} r{self.number}"
 
 
-class StepEdit(ChoiceLabelsOnce):
+class StepEdit(models.Model):
     """Who saved a wizard step of a draft last, and how often it was saved: the version that a
     page carries, so that two members saving the same step cannot overwrite each other
     unawares (offers.services.save_step)."""

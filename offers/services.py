@@ -126,7 +126,7 @@ def with_step_version(offers, step_name):
 
 
 def _version_annotation(step_name):
-    return f"saved_versions_of_{step_name}"
+    return f"saved_version_of_{step_name}"
 
 
 def _record_edit(offer, step_name, user, seen_version):
