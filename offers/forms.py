@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import NamedRequiredMessages
 from offers.checklist import answer_label
+from offers.checks.logo import encode_pixels
 from offers.models import Integration, SupportModel, TrialType
 from offers.renderers import TextsTranslatedOnce
 from offers.validators import (
@@ -254,7 +255,10 @@ class LogoField(forms.FileField):
     def to_python(self, data):
         upload = super().to_python(data)
         if upload is not None:
-            inspect_logo(upload, self.slot, self.max_bytes)
+            pixels = inspect_logo(upload, self.slot, self.max_bytes)
+            # The copy served in its place, from the pixels just decoded: storing the upload
+            # (offers.logos.store) need not open and decode it a second time.
+            upload.clean_png = encode_pixels(pixels)
         return upload
 
 

@@ -38,11 +38,13 @@ class StorageUnavailable(Exception):
 
 def store(offer, slot, upload):
     """Keep the upload for the checks, and beside it the copy re-encoded from its pixels alone.
-    The form accepted the upload, so re-encoding it succeeds. Returns the new Logo row; raises
-    StorageUnavailable when the store does not take the files (a copy it took is left for the
-    orphan clean-up)."""
-    upload.seek(0)
-    result = check_logo(upload.read(), slot, offer.requirements.logo_max_bytes)
+    The form accepted the upload, so re-encoding it succeeds; offers.forms.LogoField has made
+    the copy already (`clean_png`). Returns the new Logo row; raises StorageUnavailable when the
+    store does not take the files (a copy it took is left for the orphan clean-up)."""
+    clean_png = getattr(upload, "clean_png", None)
+    if clean_png is None:  # an upload that did not come through the form's field
+        upload.seek(0)
+        clean_png = check_logo(upload.read(), slot, offer.requirements.logo_max_bytes).clean_png
     upload.seek(0)
     logo = Logo(
         offer=offer,
@@ -53,7 +55,7 @@ def store(offer, slot, upload):
         size_bytes=upload.size,
     )
     try:
-        logo.clean_image.save("clean.png", ContentFile(result.clean_png), save=False)
+        logo.clean_image.save("clean.png", ContentFile(clean_png), save=False)
         logo.save()  # which stores the upload itself first
     except STORAGE_ERRORS as error:
         raise StorageUnavailable(slot.key) from error

@@ -189,12 +189,13 @@ def _logo_error(message, code, **params):
 
 
 def inspect_logo(upload, slot, max_bytes):
-    """Accept a PNG that fits `slot` exactly, or raise a ValidationError that says why not.
+    """Accept a PNG that fits `slot` exactly and return its decoded image, or raise a
+    ValidationError that says why not.
 
     The size is read from the header before any pixel is decoded, so a huge image costs nothing.
     """
     check_logo_file_size(upload.size, max_bytes)
-    read_logo(upload, slot)  # only the verdict matters here, not the pixels
+    return read_logo(upload, slot)
 
 
 def check_logo_file_size(size, max_bytes):

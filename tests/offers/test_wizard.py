@@ -9,6 +9,7 @@ from django.test import Client
 from django.test.html import parse_html
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from PIL.PngImagePlugin import PngImageFile
 
 from offers import services, views, workflow
 from offers.models import Offer, OfferStatus
@@ -481,6 +482,25 @@ def test_a_saved_step_reads_the_persons_membership_with_the_offer(alice_client, 
     assert not [sql for sql in reads if 'FROM "organisations_membership"' in sql]
     joined = [sql for sql in reads if 'FROM "offers_offer"' in sql and "membership" in sql]
     assert len(joined) == 1
+
+
+def test_each_uploaded_logo_is_decoded_once_to_be_checked_and_copied(
+    alice_client, alice, monkeypatch
+):
+    offer = OfferFactory(owner=alice, with_logos=False)
+    decoded = []
+    real_load = PngImageFile.load
+    monkeypatch.setattr(
+        PngImageFile, "load", lambda image: decoded.append(image) or real_load(image)
+    )
+
+    response = post_step(alice_client, offer, "marketing", MARKETING, logo_files())
+
+    assert response.status_code == 302
+    assert offer.logos.count() == 4
+    # The form decodes each file to check it and makes the served copy from those pixels;
+    # storing it decodes nothing again (Pillow may call load() more than once per image).
+    assert len({id(image) for image in decoded}) == 4
 
 
 def test_a_step_page_reverses_each_step_address_once(alice_client, alice, monkeypatch):
