@@ -2,15 +2,33 @@
 out here, so that the template only places them. Drawn by tags and filters, each row reversed
 its links, hashed every translated choice of its field for one label (get_FOO_display) and
 formatted its date through the template engine; and an organisation's list has every offer it
-ever started."""
+ever started, shown a page at a time (paged)."""
 
 from dataclasses import dataclass
 
+from django.core.paginator import Page, Paginator
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from offers.models import NotificationKind, OfferStatus
+
+
+def paged(rows, number, per_page):
+    """(the rows to show, Paginator's page for the links, or None when there is one page).
+
+    Paginator counts the rows with a query of its own. Opened without a page number, the
+    first page reads one row more than it shows: when that row is not there, the rows read are
+    all there are, and nothing needs counting."""
+    if number is None:
+        first = list(rows[: per_page + 1])
+        if len(first) <= per_page:
+            return first, None
+        shown = first[:per_page]
+        return shown, Page(shown, 1, Paginator(rows, per_page))  # the rows already read
+    # A number that is not a page shows the first page, or the last.
+    page = Paginator(rows, per_page).get_page(number)
+    return list(page), page
 
 
 @dataclass(frozen=True)

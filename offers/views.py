@@ -16,7 +16,7 @@ from accounts.forms import read_only
 from offers import access, live, logos, queries, services, workflow
 from offers.checklist import REQUIREMENTS_BY_KEY
 from offers.forms import PublisherStepForm, WithdrawForm
-from offers.listing import NewsRow, OfferRow
+from offers.listing import NewsRow, OfferRow, paged
 from offers.models import Check, CheckKind, Offer, OfferStatus
 from offers.steps import FORM_STEPS, STEPS, STEPS_BY_NAME
 from organisations import conflicts, current
@@ -24,6 +24,8 @@ from organisations import services as organisation_services
 from organisations.access import Right, ensure, may, refusal
 from organisations.services import SavedMeanwhile
 
+# "My offers" shows this many at a time, as the reviewers' queue does.
+OFFERS_PER_PAGE = 25
 # The wizard step where the publisher fixes what a check found.
 FIX_STEP = {
     CheckKind.LOGO: "marketing",
@@ -74,12 +76,16 @@ def home(request):
 
 @login_required
 def offer_list(request):
-    """The offers of the organisation the person works in, and their news about them."""
+    """The offers of the organisation the person works in, a page of them at a time, and their
+    news about them."""
     membership = current.current_membership(request)
-    context = {"offers": [], "news": []}
+    context = {"offers": [], "news": [], "page": None}
     if membership is not None:
+        offers = queries.offers_of(membership.organisation)
+        shown, page = paged(offers, request.GET.get("page"), OFFERS_PER_PAGE)
         context.update(
-            offers=[OfferRow.of(offer) for offer in queries.offers_of(membership.organisation)],
+            offers=[OfferRow.of(offer) for offer in shown],
+            page=page,
             news=[
                 NewsRow.of(item)
                 for item in queries.recent_news(request.user, membership.organisation)

@@ -22,7 +22,7 @@ from tests.browser.pages import (
     sign_in,
 )
 from tests.browser.test_publisher_journey import png_file, save_and_continue
-from tests.factories import UserFactory
+from tests.factories import OfferFactory, UserFactory
 from tests.signing_in import mailed_code, totp_code
 
 pytestmark = pytest.mark.browser
@@ -156,6 +156,26 @@ def test_my_offers_with_news_has_no_serious_violations(as_publisher, seeded):
     page.goto("/offers/")
     expect(page.locator(".news-list li").first).to_be_visible()
     audit.check("my offers")
+    audit.assert_clean()
+
+
+def test_my_offers_over_two_pages_has_no_serious_violations_and_pages_by_keyboard(
+    as_publisher, seeded
+):
+    page, audit = as_publisher, Audit(as_publisher)
+    OfferFactory.create_batch(25, owner=seeded.publisher, with_logos=False)
+    page.goto("/offers/")
+    pages = page.get_by_role("navigation", name="Pages of your offers")
+    expect(pages).to_contain_text("Page 1 of 2")
+    audit.check("my offers, page 1 of 2")
+
+    pages.get_by_role("link", name="Next").focus()
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("navigation", name="Pages of your offers")).to_contain_text(
+        "Page 2 of 2"
+    )
+    audit.check("my offers, page 2 of 2")
     audit.assert_clean()
 
 

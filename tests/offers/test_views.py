@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from offers import services
-from offers.models import OfferStatus
+from offers.models import Offer, OfferStatus
 from tests.factories import OfferFactory, png_bytes
 from tests.wizard_data import MARKETING, post_step
 
@@ -52,6 +52,39 @@ def test_my_offers_links_a_draft_to_continue_and_a_submitted_offer_to_view(alice
     assert ">Submitted</span>" in html
 
 
+def test_my_offers_shows_25_at_a_time_with_links_to_the_other_pages(alice_client, alice):
+    OfferFactory.create_batch(27, owner=alice, with_logos=False)
+    newest = [offer.pk for offer in Offer.objects.order_by("-updated_at", "-pk")]
+    url = reverse("offers:list")
+
+    first = alice_client.get(url)
+    second = alice_client.get(url, {"page": 2})
+
+    assert [row.offer.pk for row in first.context["offers"]] == newest[:25]
+    assert [row.offer.pk for row in second.context["offers"]] == newest[25:]
+    first_html, second_html = first.content.decode(), second.content.decode()
+    assert '<nav class="pagination" aria-label="Pages of your offers">' in first_html
+    assert "Page 1 of 2" in first_html and 'href="?page=2" rel="next"' in first_html
+    assert "Page 2 of 2" in second_html and 'rel="prev"' in second_html
+
+
+def test_my_offers_with_a_page_number_that_is_not_one_shows_a_page_not_an_error(
+    alice_client, alice
+):
+    OfferFactory.create_batch(26, owner=alice, with_logos=False)
+    url = reverse("offers:list")
+
+    for wrong, shown in (("x", 1), ("-1", 2), ("99", 2), ("1.5", 1)):
+        response = alice_client.get(url, {"page": wrong})
+        assert (response.status_code, response.context["page"].number) == (200, shown), wrong
+
+
+def test_my_offers_with_one_page_has_no_page_links(alice_client, alice):
+    OfferFactory(owner=alice)
+
+    assert 'class="pagination"' not in alice_client.get(reverse("offers:list")).content.decode()
+
+
 def _count_queries(client, url):
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
@@ -59,11 +92,16 @@ def _count_queries(client, url):
 
 
 def test_my_offers_query_count_does_not_grow_with_offers(alice_client, alice):
+    url = reverse("offers:list")
     OfferFactory(owner=alice)
-    one = _count_queries(alice_client, reverse("offers:list"))
+    one = _count_queries(alice_client, url)
     OfferFactory.create_batch(29, owner=alice, with_logos=False)
+    thirty = _count_queries(alice_client, url), _count_queries(alice_client, url + "?page=2")
+    OfferFactory.create_batch(30, owner=alice, with_logos=False)
+    sixty = _count_queries(alice_client, url), _count_queries(alice_client, url + "?page=2")
 
-    assert _count_queries(alice_client, reverse("offers:list")) == one
+    # Past one page, the offers are counted for the page links: one query more, however many.
+    assert thirty == sixty == (one + 1, one + 1)
 
 
 @pytest.mark.parametrize("step", ["technical", "marketing", "review"])
