@@ -5,11 +5,15 @@ database the way the test runner does: in-memory SQLite by default, `test_<name>
 PostgreSQL when DATABASE_URL is set. Uploads go to a temporary folder that is removed after.
 
 Times are reported as ratios against a trivial login-protected view served by the same
-middleware stack in the same run, so the numbers compare across machines. Exit status 1 means a
+middleware stack in the same run, so the numbers compare across machines. Three references are
+printed beside them, for reading the ratios: the site's layout alone (the home page), and the
+floor of a technical step's page, without and with that layout: the least such a page can do on
+this stack (floor_fields). Exit status 1 means a
 target was missed: a ratio above MAX_RATIO, a step above MAX_QUERIES queries, or a step whose
 query count grows with the number of offers the publisher has.
 """
 
+import functools
 import gc
 import os
 import random
@@ -35,6 +39,10 @@ MAX_QUERIES = 12
 WARMUP_ROUNDS = 20
 TIMED_ROUNDS = 200
 LAYOUT_ONLY = "layout-only GET"
+FLOOR = "floor: fields"
+FLOOR_PAGE = "floor: + layout"
+# Printed for reading the ratios, never targets.
+REFERENCES = (LAYOUT_ONLY, FLOOR, FLOOR_PAGE)
 EXTRA_OFFERS = 4  # the query counts are taken again on the fifth offer of the same publisher
 
 
@@ -71,10 +79,54 @@ def install_trivial_urlconf():
     module = types.ModuleType("bench_urls")
     module.urlpatterns = [
         path("bench-trivial/", login_required(lambda request: HttpResponse("ok"))),
+        path("bench-floor/<int:pk>/", login_required(floor_view)),
+        path("bench-floor-page/<int:pk>/", login_required(floor_page_view)),
         path("", include("config.urls")),
     ]
     sys.modules[module.__name__] = module
     return module.__name__
+
+
+def floor_fields(request, pk):
+    """The least any page showing the technical step's answers must do, on this stack: one read
+    of the offer that also proves the person's membership (an outsider gets 404), the step's form
+    with the stored answers, and its fields drawn by the site's form renderer. No layout, no
+    progress, no version, no incomplete steps."""
+    from django.shortcuts import get_object_or_404
+
+    from offers.forms import TechnicalForm
+    from offers.models import Offer
+    from offers.services import step_initial
+
+    offer = get_object_or_404(Offer, pk=pk, organisation__memberships__user=request.user)
+    form = TechnicalForm(initial=step_initial(offer, "technical"), offer=offer, prefix="technical")
+    return "".join(field.as_field_group() for field in form)
+
+
+def floor_view(request, pk):
+    from django.http import HttpResponse
+
+    return HttpResponse(floor_fields(request, pk))
+
+
+def floor_page_view(request, pk):
+    """The floor inside the site's layout (templates/base.html: its header reads the person's
+    memberships, as every page's does)."""
+    from django.http import HttpResponse
+    from django.utils.safestring import mark_safe
+
+    fields = mark_safe(floor_fields(request, pk))  # the form renderer's own HTML
+    return HttpResponse(floor_page_template().render({"fields": fields}, request))
+
+
+@functools.cache
+def floor_page_template():
+    # Compiled once, as the cached template loader keeps the site's own templates.
+    from django.template import engines
+
+    return engines["django"].from_string(
+        '{% extends "base.html" %}{% block content %}{{ fields }}{% endblock %}'
+    )
 
 
 def make_publisher():
@@ -132,8 +184,11 @@ def timing_cases(client, offer):
     """Name -> (request, expected status). Each valid POST stores the same answers again."""
     return {
         "trivial GET": (lambda: client.get("/bench-trivial/"), 200),
-        # For reading the figures only: our base layout with no form, what any page costs.
+        # For reading the figures only: our base layout with no form, what any page costs; and
+        # the least a page of the technical step can do, without and with that layout.
         LAYOUT_ONLY: (lambda: client.get("/"), 200),
+        FLOOR: (lambda: client.get(f"/bench-floor/{offer.pk}/"), 200),
+        FLOOR_PAGE: (lambda: client.get(f"/bench-floor-page/{offer.pk}/"), 200),
         "technical GET": (lambda: get_step(client, offer, "technical"), 200),
         "technical POST": (lambda: post_step(client, offer, "technical"), 302),
         "marketing GET": (lambda: get_step(client, offer, "marketing"), 200),
@@ -202,7 +257,7 @@ def time_targets(medians):
         if name == "trivial GET":
             continue
         ratio = seconds / baseline
-        if name == LAYOUT_ONLY:
+        if name in REFERENCES:
             print(f"  {name:<16} median {seconds * 1000:6.2f} ms  ratio {ratio:4.1f}x  (reference)")
             continue
         print(
