@@ -21,15 +21,16 @@ STEP_RIGHTS = {
 }
 
 
-def get_offer(request, pk, right=Right.VIEW, offers=Offer.objects):
+def get_offer(request, pk, right=Right.VIEW, offers=Offer.objects, *, page=True):
     """The offer, with `offer.membership` the person's membership of its organisation. A page
     that wants more in the same read passes `offers` annotated.
 
     A page drawn whole shows the person's memberships in its header (organisations.current):
     they are read once, for the header and for this check. A request that draws no header (a
-    POST that redirects, htmx asking for a fragment) reads the membership joined to the offer
+    POST that redirects, htmx asking for a fragment, or a view that answers with no page at
+    all and says so with page=False: a logo's image) reads the membership joined to the offer
     instead: one query, not two."""
-    if _draws_header(request):
+    if page and _draws_header(request):
         offer = offers.select_related("organisation").filter(pk=pk).first()
         membership = _membership(request, offer)
     else:

@@ -200,7 +200,8 @@ def offer_withdraw(request, pk):
 
 @login_required
 def offer_logo(request, pk, slot):
-    return logos.serve_clean_copy(access.get_offer(request, pk), slot)
+    # An image, not a page: no header lists the person's memberships.
+    return logos.serve_clean_copy(access.get_offer(request, pk, page=False), slot)
 
 
 def _progress(current, done, urls=None):

@@ -165,6 +165,19 @@ def test_a_logo_is_served_as_png_with_nosniff_to_its_owner(alice_client, draft):
     assert b"".join(response.streaming_content).startswith(b"\x89PNG\r\n\x1a\n")
 
 
+def test_a_logo_reads_the_persons_membership_with_the_offer(alice_client, draft):
+    url = reverse("offers:logo", kwargs={"pk": draft.pk, "slot": "40x40"})
+
+    with CaptureQueriesContext(connection) as queries:
+        assert alice_client.get(url).status_code == 200
+
+    # An image draws no header listing the person's memberships: the person, the offer joined
+    # with the membership that lets them see it, the logo.
+    reads = [q["sql"] for q in queries]
+    assert not [sql for sql in reads if 'FROM "organisations_membership"' in sql]
+    assert len(reads) == 3
+
+
 def test_another_publishers_logo_answers_404(client, bob, draft):
     client.force_login(bob)
 
