@@ -8,9 +8,10 @@ Times are reported as ratios against a trivial login-protected view served by th
 middleware stack in the same run, so the numbers compare across machines. Three references are
 printed beside them, for reading the ratios: the site's layout alone (the home page), and the
 floor of a technical step's page, without and with that layout: the least such a page can do on
-this stack (floor_fields). Exit status 1 means a
-target was missed: a ratio above MAX_RATIO, a step above MAX_QUERIES queries, or a step whose
-query count grows with the number of offers the publisher has.
+this stack (floor_fields).
+
+Exit status 1 means a target was missed: a ratio above MAX_RATIO, a step above MAX_QUERIES
+queries, or a step whose query count grows with the number of offers the publisher has.
 """
 
 import functools
